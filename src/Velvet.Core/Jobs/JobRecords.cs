@@ -47,6 +47,12 @@ public sealed record JobDetails
     public ResidualReport? Residual { get; init; }
     public string? AbortedBy { get; init; }
     public string? AbortReason { get; init; }
+    /// <summary>Gates this job passes without a person: verify, mint, revoke (policy or scheduled rotation).</summary>
+    public IReadOnlyList<string> AutoAdvance { get; init; } = [];
+    /// <summary>Ticket recorded in advance for a policy-advanced revoke gate.</summary>
+    public string? AutoTicket { get; init; }
+    /// <summary>Consumers that still accepted the revoked credential (revocation flow).</summary>
+    public IReadOnlyList<string> LeakedConsumers { get; init; } = [];
 }
 
 /// <summary>What an aborted job leaves behind (SPEC §2 abort).</summary>

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using Velvet.Core.Jobs;
+using Velvet.Core.Manifest;
+using Velvet.Core.Ports;
+using Velvet.Core.Secrets;
+
+namespace Velvet.Core.Engine;
+
+public sealed partial class JobRunner
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _perKind = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Distribute or validate every row still pending (in_progress rows were interrupted by a crash: redo them,
+    /// push is idempotent). Canonical store first when distributing: its failure stops the fan-out.
+    /// </summary>
+    private async Task<bool> FanOutAsync(RotationJob job, CredentialSpec credential, Phase phase, CancellationToken ct)
+    {
+        var rows = await _store.GetConsumerRowsAsync(job.JobId, ct).ConfigureAwait(false);
+        var value = phase == Phase.Distribute ? await OpenSecretAsync(job, ct).ConfigureAwait(false) : null;
+        if (phase == Phase.Distribute && value is null)
+        {
+            const string lost = "the new value is no longer stored (erased or sealed with another key): abort this job and start a new rotation";
+            await FailJobAsync(job, lost, ct).ConfigureAwait(false);
+            return await MoveAsync(job, StepOutcome.Failed, j => j with { LastError = lost }, ct, lost).ConfigureAwait(false);
+        }
+        var todo = rows.Where(r => Status(r, phase) is RowStatus.Pending or RowStatus.InProgress).ToList();
+
+        if (phase == Phase.Distribute && todo.FirstOrDefault(r => r.IsCanonical) is { } canonical)
+        {
+            var written = await ProcessRowAsync(job, credential, canonical, phase, value, ct).ConfigureAwait(false);
+            todo.Remove(canonical);
+            if (!written.IsOk()) todo.Clear();
+        }
+        await Task.WhenAll(todo.Select(r => ProcessRowAsync(job, credential, r, phase, value, ct))).ConfigureAwait(false);
+
+        rows = await _store.GetConsumerRowsAsync(job.JobId, ct).ConfigureAwait(false);
+        var outcome = Phases.Outcome(rows, phase, job.Flow);
+        if (outcome is null) return false; // rows wait for a person (manual_confirm)
+        string? detail = null;
+        Func<RotationJob, RotationJob>? change = null;
+        if (outcome == StepOutcome.Leaked)
+        {
+            var leaked = rows.Where(r => r.ValidateStatus == RowStatus.Leaked).Select(r => r.ConsumerId).ToArray();
+            detail = $"SEV1 rev_leaked: {job.CredentialName} is still accepted by {string.Join(", ", leaked)}";
+            change = j => j with { Details = j.Details with { LeakedConsumers = leaked }, LastError = detail };
+            Log.Leaked(logger, job.JobId, job.CredentialName, string.Join(",", leaked));
+        }
+        else if (outcome != StepOutcome.Succeeded)
+        {
+            var failed = rows.Where(r => !Status(r, phase).IsOk()).Select(r => r.ConsumerId).ToArray();
+            detail = $"{phase.ToString().ToLowerInvariant()} incomplete: {string.Join(", ", failed)}";
+            change = j => j with { LastError = detail };
+        }
+        return await MoveAsync(job, outcome.Value, change, ct, detail).ConfigureAwait(false);
+    }
+
+    private static RowStatus Status(ConsumerRow r, Phase phase) => phase == Phase.Distribute ? r.DistributeStatus : r.ValidateStatus;
+
+    private static ConsumerRow WithStatus(ConsumerRow r, Phase phase, RowStatus s) =>
+        phase == Phase.Distribute ? r with { DistributeStatus = s } : r with { ValidateStatus = s };
+
+    private async Task<RowStatus> ProcessRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase, SecretValue? value, CancellationToken ct)
+    {
+        var binding = bindings.Consumer(credential, row.ConsumerId, job.Env);
+        var gate = _perKind.GetOrAdd(row.Kind, _ => new SemaphoreSlim(_options.PerKindConcurrency));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            // A row whose push was skipped (e.g. deleted app) has nothing to validate.
+            if (phase == Phase.Validate && job.Flow == FlowType.Operational && row.DistributeStatus == RowStatus.Skipped)
+            {
+                await WriteRowAsync(WithStatus(row, phase, RowStatus.Skipped), "nothing to validate: distribution was skipped", ct).ConfigureAwait(false);
+                return RowStatus.Skipped;
+            }
+            row = WithStatus(row, phase, RowStatus.InProgress);
+            await WriteRowAsync(row, $"{Verb(job, phase)} started", ct).ConfigureAwait(false);
+            if (binding is null)
+            {
+                await WriteRowAsync(WithStatus(row, phase, RowStatus.Failed) with { LastError = "consumer is no longer in the manifest for this env" },
+                    "failed: consumer is no longer in the manifest", ct).ConfigureAwait(false);
+                return RowStatus.Failed;
+            }
+
+            var context = new ConsumerContext
+            {
+                JobId = job.JobId, CredentialName = job.CredentialName, ConsumerId = row.ConsumerId, Env = job.Env,
+                ExpectedFingerprint = job.NewValueFingerprint, Secrets = secrets,
+            };
+            var call = await CallAsync(c => RowCall(job, phase, binding, context, value!, c), ct).ConfigureAwait(false);
+            var status = call.Outcome.Kind switch
+            {
+                OutcomeKind.Succeeded => RowStatus.Succeeded,
+                OutcomeKind.Skipped => RowStatus.Skipped,
+                OutcomeKind.NeedsConfirm => RowStatus.NeedsConfirm,
+                OutcomeKind.Leaked => RowStatus.Leaked,
+                _ => RowStatus.Failed,
+            };
+            var error = status is RowStatus.Succeeded ? null : Describe(call.Outcome);
+            var done = WithStatus(row, phase, status) with
+            {
+                Attempts = row.Attempts + call.Attempts,
+                LastError = error,
+                WrittenFingerprint = phase == Phase.Distribute && status == RowStatus.Succeeded
+                    ? call.Outcome.WrittenFingerprint ?? WrittenFingerprint(value!) : row.WrittenFingerprint,
+            };
+            await WriteRowAsync(done, $"{Verb(job, phase)} {status.Name()}" + (error is null ? "" : $": {error}"), ct).ConfigureAwait(false);
+            return status;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private string? WrittenFingerprint(SecretValue value) =>
+        _options.FingerprintKey.Length == 0 ? null : Fingerprints.Hmac(_options.FingerprintKey, value.Reveal());
+
+    private static string Verb(RotationJob job, Phase phase) =>
+        phase == Phase.Distribute ? "distribute" : job.Flow == FlowType.Revocation ? "probe (expect refused)" : "validate";
+
+    private static Task<Outcome> RowCall(RotationJob job, Phase phase, ConsumerBinding b, ConsumerContext ctx, SecretValue value, CancellationToken ct)
+    {
+        if (phase == Phase.Distribute) return b.Adapter.PushAsync(ctx, value, ct);
+        if (job.Flow == FlowType.Revocation)
+            return b.Healthcheck?.CheckRefusedAsync(ctx, ct) ?? b.Adapter.ProbeRejectedAsync(ctx, ct);
+        if (b.Spec.Has("update_no_verify"))
+            return Task.FromResult(Outcome.Confirm("update_no_verify: this consumer cannot be checked automatically; confirm it manually"));
+        return b.Healthcheck?.CheckHealthyAsync(ctx, ct) ?? b.Adapter.ValidateAsync(ctx, ct);
+    }
+
+    private async Task WriteRowAsync(ConsumerRow row, string detail, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        row = row with { UpdatedAt = now, LastError = row.LastError is null ? null : masker.Scrub(row.LastError) };
+        var evt = RotationService.RowEvent(row, EngineActor, now, masker.Scrub(detail));
+        await _store.UpdateConsumerRowsAsync([row], [evt], ct).ConfigureAwait(false);
+        service.Notify(row.JobId);
+    }
+}

@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Logging;
+using Velvet.Core.Jobs;
+using Velvet.Core.Manifest;
+using Velvet.Core.Ports;
+using Velvet.Core.Results;
+using Velvet.Core.Secrets;
+
+namespace Velvet.Core.Engine;
+
+/// <summary>
+/// Runs a job's automatic steps from its persisted state until it reaches a gate, a status that needs a
+/// person, or a terminal status. Every step is idempotent and records its intent before calling out, so a
+/// restarted process resumes any job where it stopped without minting twice.
+/// </summary>
+public sealed partial class JobRunner(
+    RotationService service,
+    CredentialBindings bindings,
+    ISecretSource secrets,
+    SecretBox box,
+    SecretMasker masker,
+    TimeProvider time,
+    ILogger<JobRunner> logger)
+{
+    private const string EngineActor = "velvet-engine";
+    private const string PolicyActor = "policy";
+    private readonly IJobStore _store = service.Store;
+    private readonly EngineOptions _options = service.Options;
+
+    /// <summary>Advances the job as far as it can go without a person. Returns the job as last stored.</summary>
+    public async Task<RotationJob?> RunAsync(Guid jobId, CancellationToken ct)
+    {
+        for (var guard = 0; guard < 64; guard++)
+        {
+            var job = await _store.GetJobAsync(jobId, ct).ConfigureAwait(false);
+            if (job is null || job.Status.IsTerminal()) return job;
+            var gate = PolicyGate(job);
+            if (!job.Status.IsAutomatic() && gate is null && !(job.Flow == FlowType.Testing && job.Status == JobStatus.Verified)) return job;
+
+            var now = time.GetUtcNow();
+            if (!await _store.TryAcquireLeaseAsync(jobId, _options.InstanceId, now, now + _options.LeaseDuration, ct).ConfigureAwait(false))
+            {
+                Log.LeaseHeld(logger, jobId);
+                return job;
+            }
+            try
+            {
+                var progressed = await StepAsync(job, gate, ct).ConfigureAwait(false);
+                if (!progressed) return await _store.GetJobAsync(jobId, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                await _store.ReleaseLeaseAsync(jobId, _options.InstanceId, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        throw new InvalidOperationException($"job {jobId} did not settle after 64 steps: engine bug");
+    }
+
+    /// <summary>An operator gate the job's auto-advance policy passes for the operator, if any.</summary>
+    private static ActionRequest? PolicyGate(RotationJob job)
+    {
+        var auto = job.Details.AutoAdvance;
+        return job.Status switch
+        {
+            JobStatus.Init when auto.Contains("verify") => new ActionRequest { Action = JobAction.Verify, Actor = PolicyActor },
+            JobStatus.Verified when job.Flow == FlowType.Operational && auto.Contains("mint") =>
+                new ActionRequest { Action = JobAction.ProceedMint, Actor = PolicyActor },
+            JobStatus.Validated when auto.Contains("revoke") && job.Details.AutoTicket is not null =>
+                new ActionRequest { Action = JobAction.ProceedRevoke, Actor = PolicyActor, ConfirmCredentialName = job.CredentialName, TicketId = job.Details.AutoTicket },
+            _ => null,
+        };
+    }
+
+    /// <returns>False when the job cannot progress any further right now.</returns>
+    private async Task<bool> StepAsync(RotationJob job, ActionRequest? gate, CancellationToken ct)
+    {
+        if (gate is not null)
+        {
+            var applied = await service.ApplyAsync(job.JobId, gate, ct).ConfigureAwait(false);
+            return applied.IsOk;
+        }
+        var credential = bindings.Manifest.FindCredential(job.CredentialName);
+        if (credential is null)
+        {
+            await FailJobAsync(job, $"{job.CredentialName} is no longer in the manifest; restore it or abort the job", ct).ConfigureAwait(false);
+            return false;
+        }
+        Log.Step(logger, job.JobId, job.CredentialName, job.Status.Name());
+        return job.Status switch
+        {
+            JobStatus.Verifying => await VerifyAsync(job, credential, ct).ConfigureAwait(false),
+            JobStatus.Verified => await MoveAsync(job, StepOutcome.Succeeded, null, ct).ConfigureAwait(false), // testing flow ends
+            JobStatus.Minting => await MintAsync(job, credential, ct).ConfigureAwait(false),
+            JobStatus.Minted or JobStatus.Distributed or JobStatus.RevInit or JobStatus.RevRevoked =>
+                await MoveAsync(job, StepOutcome.Advance, null, ct).ConfigureAwait(false),
+            JobStatus.Distributing => await FanOutAsync(job, credential, Phase.Distribute, ct).ConfigureAwait(false),
+            JobStatus.Validating or JobStatus.RevValidating => await FanOutAsync(job, credential, Phase.Validate, ct).ConfigureAwait(false),
+            JobStatus.Revoking => await RevokeAsync(job, credential, ct).ConfigureAwait(false),
+            JobStatus.RevRevoking => await RevokeAsync(job, credential, ct).ConfigureAwait(false),
+            _ => false,
+        };
+    }
+
+    private VendorContext VendorContext(RotationJob job, SecretValue? newValue) => new()
+    {
+        JobId = job.JobId,
+        CredentialName = job.CredentialName,
+        Env = job.Env,
+        IdempotencyTag = $"velvet-job-{job.JobId}",
+        NewValue = newValue,
+        Secrets = secrets,
+    };
+
+    /// <summary>Writes an automatic transition. False when someone else (an abort) won the race.</summary>
+    private async Task<bool> MoveAsync(RotationJob job, StepOutcome outcome, Func<RotationJob, RotationJob>? change, CancellationToken ct, string? detail = null)
+    {
+        var to = RotationStateMachine.Next(job.Status, outcome);
+        var now = time.GetUtcNow();
+        var updated = (change?.Invoke(job) ?? job) with { Status = to, UpdatedAt = now, StatusChangedAt = now };
+        var evt = new JobEvent
+        {
+            JobId = job.JobId, At = now, Actor = EngineActor, Kind = "status",
+            FromStatus = job.Status.Name(), ToStatus = to.Name(), Detail = detail is null ? null : masker.Scrub(detail),
+        };
+        var written = await _store.UpdateJobAsync(updated, [], [evt], ct).ConfigureAwait(false);
+        if (!written.IsOk)
+        {
+            Log.LostRace(logger, job.JobId, job.Status.Name(), written.Error.Message);
+            return false;
+        }
+        Log.Moved(logger, job.JobId, job.CredentialName, job.Status.Name(), to.Name());
+        service.Notify(job.JobId);
+        return true;
+    }
+
+    /// <summary>Records progress inside a status (intent markers, ids) without changing it.</summary>
+    private async Task<Result<RotationJob>> NoteAsync(RotationJob job, Func<RotationJob, RotationJob> change, string detail, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var evt = new JobEvent { JobId = job.JobId, At = now, Actor = EngineActor, Kind = "note", FromStatus = job.Status.Name(), ToStatus = job.Status.Name(), Detail = masker.Scrub(detail) };
+        return await _store.UpdateJobAsync(change(job) with { UpdatedAt = now }, [], [evt], ct).ConfigureAwait(false);
+    }
+
+    private async Task FailJobAsync(RotationJob job, string error, CancellationToken ct) =>
+        await NoteAsync(job, j => j with { LastError = masker.Scrub(error) }, error, ct).ConfigureAwait(false);
+}
