@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Velvet.Cli;
+using Velvet.Cli.Commands;
+using Velvet.Cli.Demo;
+
+return await VelvetCli.RunAsync(args, new CliIO()).ConfigureAwait(false);
+
+namespace Velvet.Cli
+{
+    /// <summary>The `velvet` command tree. Thin: parses, calls Core, prints.</summary>
+    internal static class VelvetCli
+    {
+        public static RootCommand Build(CliIO io)
+        {
+            var root = new RootCommand("Velvet: rotate and revoke credentials across every place that holds a copy, with gates and an audit trail.");
+            GlobalOptions.AddTo(root);
+            root.Subcommands.Add(ManifestCommands.Build(io));
+            root.Subcommands.Add(RotateCommand.Build(io));
+            root.Subcommands.Add(JobsCommands.Build(io));
+            root.Subcommands.Add(StageCommand.Build(io));
+            root.Subcommands.Add(StageCommand.BuildAbort(io));
+            root.Subcommands.Add(ResumeCommand.Build(io));
+            root.Subcommands.Add(DemoCommand.Build(io));
+            return root;
+        }
+
+        public static async Task<int> RunAsync(string[] args, CliIO io, CancellationToken ct = default)
+        {
+            var parse = Build(io).Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var e in parse.Errors) io.Err.WriteLine("error: " + e.Message);
+                io.Err.WriteLine("run `velvet --help` for usage");
+                return ExitCodes.Usage;
+            }
+            try
+            {
+                return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Err }, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                io.Err.WriteLine("cancelled: unfinished jobs resume with `velvet resume`");
+                return ExitCodes.Failure;
+            }
+        }
+    }
+}

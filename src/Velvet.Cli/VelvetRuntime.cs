@@ -1,0 +1,90 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Velvet.Core.Engine;
+using Velvet.Core.Manifest;
+using Velvet.Core.Ports;
+using Velvet.Core.Secrets;
+using Velvet.Store;
+using Velvet.Vendors;
+using Velvet.Vendors.Local;
+
+namespace Velvet.Cli;
+
+/// <summary>Raised for configuration a person must fix; carries the exit code and an actionable message.</summary>
+internal sealed class CliException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
+
+/// <summary>Everything a command needs, composed from options and environment: the CLI's composition root.</summary>
+internal sealed class VelvetRuntime : IAsyncDisposable
+{
+    public required VelvetManifest Manifest { get; init; }
+    public required IJobStore Store { get; init; }
+    public required RotationService Service { get; init; }
+    public required JobRunner Runner { get; init; }
+    public required SecretMasker Masker { get; init; }
+    public required string Env { get; init; }
+    public required string Actor { get; init; }
+    public required ILoggerFactory LoggerFactory { get; init; }
+
+    public static async Task<VelvetRuntime> OpenAsync(ParseResult parse, CancellationToken ct, ISecretSource? secrets = null, Func<string, string?>? environment = null)
+    {
+        var env = environment ?? Environment.GetEnvironmentVariable;
+        var manifestPath = parse.GetValue(GlobalOptions.Manifest) ?? env("VELVET_MANIFEST") ?? "velvet.yaml";
+        var stateDir = parse.GetValue(GlobalOptions.StateDir) ?? env("VELVET_STATE_DIR") ?? ".velvet-state";
+        var masker = SecretMasker.Shared;
+        var catalog = new BuiltInAdapterCatalog(new BuiltInAdapterOptions { StateDirectory = stateDir, Masker = masker });
+        var manifest = LoadManifest(manifestPath, catalog.Kinds);
+        var appEnv = parse.GetValue(GlobalOptions.Env) ?? env("APP_ENV") ?? SingleEnv(manifest)
+            ?? throw new CliException(ExitCodes.Config, "no environment: set APP_ENV or pass --env (the manifest has credentials for several envs)");
+
+        SecretBox box;
+        try { box = SecretBox.FromEnvironment(env); }
+        catch (MasterKeyException ex) { throw new CliException(ExitCodes.Config, ex.Message); }
+
+        var storeLocation = parse.GetValue(GlobalOptions.Store) ?? env("VELVET_STORE") ?? "sqlite:velvet.db";
+        IJobStore store;
+        try { store = JobStoreFactory.Open(storeLocation); }
+        catch (ArgumentException ex) { throw new CliException(ExitCodes.Config, ex.Message); }
+        await store.MigrateAsync(ct).ConfigureAwait(false);
+
+        var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
+        {
+            b.SetMinimumLevel(LogLevel.Warning);
+            b.AddProvider(new MaskingLoggerProvider(new StderrLoggerProvider(), masker));
+        });
+        var options = new EngineOptions { Env = appEnv };
+        var bindings = new CredentialBindings(manifest, catalog);
+        var service = new RotationService(store, bindings, box, masker, options, TimeProvider.System);
+        var runner = new JobRunner(service, bindings, secrets ?? new EnvSecretSource(env, masker), box, masker, TimeProvider.System, loggerFactory.CreateLogger<JobRunner>());
+        var actor = parse.GetValue(GlobalOptions.Actor) ?? env("VELVET_ACTOR") ?? env("USER") ?? "operator";
+        return new VelvetRuntime
+        {
+            Manifest = manifest, Store = store, Service = service, Runner = runner, Masker = masker,
+            Env = appEnv, Actor = actor, LoggerFactory = loggerFactory,
+        };
+    }
+
+    public static VelvetManifest LoadManifest(string path, IReadOnlyList<AdapterKind> kinds)
+    {
+        if (!File.Exists(path))
+            throw new CliException(ExitCodes.Config, $"manifest '{path}' not found: pass --manifest FILE or set VELVET_MANIFEST (see docs/manifest.md; `velvet demo` shows a working one)");
+        var result = ManifestLoader.Load(path, kinds);
+        if (!result.IsValid)
+            throw new CliException(ExitCodes.CheckFailed, $"manifest is invalid ({result.Errors.Count} error(s)):\n" + string.Join("\n", result.Errors));
+        return result.Manifest!;
+    }
+
+    private static string? SingleEnv(VelvetManifest m)
+    {
+        var envs = m.Credentials.Select(c => c.Env).Distinct(StringComparer.Ordinal).ToList();
+        return envs.Count == 1 ? envs[0] : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        LoggerFactory.Dispose();
+        if (Store is IAsyncDisposable d) await d.DisposeAsync().ConfigureAwait(false);
+    }
+}
