@@ -1,0 +1,83 @@
+using Npgsql;
+using Velvet.Core.Ports;
+using Velvet.Store.Postgres;
+using Velvet.Store.Sqlite;
+
+namespace Velvet.Store;
+
+/// <summary>
+/// Opens the job store a location names:
+/// <c>sqlite:PATH</c>, a bare path ending in <c>.db</c>, a <c>postgres://</c> / <c>postgresql://</c> URL, or an
+/// Npgsql <c>Host=...;Database=...</c> string. The returned store also implements <see cref="IAsyncDisposable"/>.
+/// </summary>
+public static class JobStoreFactory
+{
+    private const string Expected =
+        "expected sqlite:PATH, a file path ending in .db, postgres://user:password@host:port/database, or an Npgsql connection string (Host=...;Database=...)";
+
+    /// <param name="location">Where the runtime store lives (for PostgreSQL: the APP role's connection).</param>
+    /// <param name="migrationLocation">PostgreSQL only: the OWNER role's connection used by MigrateAsync; null = <paramref name="location"/>.</param>
+    /// <param name="appRole">PostgreSQL only: the role the migrations grant data access to; null = the app connection's user.</param>
+    public static IJobStore Open(string location, string? migrationLocation = null, string? appRole = null)
+    {
+        if (string.IsNullOrWhiteSpace(location)) throw new ArgumentException("the store location is empty; " + Expected, nameof(location));
+        location = location.Trim();
+
+        if (location.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+        {
+            var path = location["sqlite:".Length..];
+            // Tolerate the URL-ish spelling sqlite:///abs/path (an absolute path after the authority's empty host).
+            if (path.StartsWith("//", StringComparison.Ordinal)) path = path[2..];
+            if (path.Length == 0) throw new ArgumentException("sqlite: needs a file path, e.g. sqlite:./velvet.db", nameof(location));
+            if (migrationLocation is not null) throw new ArgumentException("a separate migration connection applies only to PostgreSQL", nameof(migrationLocation));
+            return new SqliteJobStore(path);
+        }
+
+        if (PostgresUrl.IsUrl(location) || LooksLikeConnectionString(location))
+        {
+            var app = ToNpgsql(location, "store location");
+            var owner = migrationLocation is null ? null : ToNpgsql(migrationLocation.Trim(), "migration location");
+            return new PostgresJobStore(app, owner, appRole);
+        }
+
+        if (location.EndsWith(".db", StringComparison.OrdinalIgnoreCase) && !location.Contains("://", StringComparison.Ordinal))
+        {
+            if (migrationLocation is not null) throw new ArgumentException("a separate migration connection applies only to PostgreSQL", nameof(migrationLocation));
+            return new SqliteJobStore(location);
+        }
+
+        // Not echoed: an unrecognised location might still be (part of) a connection string with a password.
+        throw new ArgumentException("unrecognised store location; " + Expected, nameof(location));
+    }
+
+    private static bool LooksLikeConnectionString(string s) =>
+        s.Contains('=', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal);
+
+    private static string ToNpgsql(string location, string what)
+    {
+        if (PostgresUrl.IsUrl(location))
+        {
+            try { return PostgresUrl.ToConnectionString(location); }
+            catch (ArgumentException ex) { throw new ArgumentException($"{what}: {ex.Message}", ex); }
+        }
+        if (!LooksLikeConnectionString(location))
+            throw new ArgumentException($"{what} is not a PostgreSQL URL or Npgsql connection string; " + Expected);
+        NpgsqlConnectionStringBuilder b;
+        try
+        {
+            b = new NpgsqlConnectionStringBuilder(location);
+        }
+        catch (ArgumentException ex) when (ex.Message.Contains("Keyword not supported", StringComparison.OrdinalIgnoreCase))
+        {
+            // Npgsql's message names only the keyword; keep that, drop everything else.
+            throw new ArgumentException($"{what}: {ex.Message}", innerException: null);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+        {
+            // Value-parsing errors can quote the offending value, which could be the password: say only what failed.
+            throw new ArgumentException($"{what}: the Npgsql connection string could not be parsed ({ex.GetType().Name}); check its Key=Value; pairs", innerException: null);
+        }
+        if (string.IsNullOrEmpty(b.Host)) throw new ArgumentException($"{what}: the Npgsql connection string names no Host");
+        return b.ConnectionString;
+    }
+}
