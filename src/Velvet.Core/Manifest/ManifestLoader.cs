@@ -66,6 +66,11 @@ public static partial class ManifestLoader
         {
             stream.Load(new StringReader(text));
         }
+        catch (YamlException ex) when (ex.Message.StartsWith("Duplicate key ", StringComparison.Ordinal))
+        {
+            errors.At(ex.Start, $"duplicate key \"{ex.Message["Duplicate key ".Length..]}\"", "keep only one of the two entries with this key in this mapping");
+            return null;
+        }
         catch (YamlException ex)
         {
             errors.At(ex.Start, $"YAML syntax error: {ex.Message}", "correct the YAML at this position (indentation, a missing colon or an unclosed quote are the usual causes)");
