@@ -59,12 +59,15 @@ public static partial class ManifestLoader
     private static ManifestLoadResult Failed(string file, string message, string fix) =>
         new(null, [new ManifestError(file, 1, 1, message, fix)]);
 
+    private const string SyntaxFix = "correct the YAML at this position (indentation, a missing colon or an unclosed quote or bracket are the usual causes)";
+
     private static YamlMappingNode? ReadRoot(string text, ManifestErrorSink errors)
     {
         var stream = new YamlStream();
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex) when (ex.Message.StartsWith("Duplicate key ", StringComparison.Ordinal))
         {
@@ -73,7 +76,12 @@ public static partial class ManifestLoader
         }
         catch (YamlException ex)
         {
-            errors.At(ex.Start, $"YAML syntax error: {ex.Message}", "correct the YAML at this position (indentation, a missing colon or an unclosed quote are the usual causes)");
+            errors.At(ex.Start, $"YAML syntax error: {ex.Message}", SyntaxFix);
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            errors.At(parser.LastGood, "YAML syntax error: the YAML cannot be read past this point", SyntaxFix);
             return null;
         }
         var root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
