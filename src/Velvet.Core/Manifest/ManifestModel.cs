@@ -44,6 +44,8 @@ public sealed record CredentialSpec
     public string? Description { get; init; }
     /// <summary>Other credentials this one must never rotate together with (alternating roles).</summary>
     public IReadOnlyList<string> RelatedTo { get; init; } = [];
+    /// <summary>Source position (for messages about this credential).</summary>
+    public int Line { get; init; }
 }
 
 /// <summary>A vendor or consumer kind plus its kind-specific settings.</summary>
