@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Spectre.Console;
 using Velvet.Core.Engine;
 
 namespace Velvet.Cli.Commands;

@@ -23,14 +23,22 @@ internal static class DemoCommand
     {
         var dir = new Option<string>("--dir") { Description = "Working folder (wiped and recreated)", DefaultValueFactory = _ => ".velvet-demo" };
         var cmd = new Command("demo", "Run one full rotation end to end on local vendors (SQLite, dotenv files, local HTTP apps)") { dir };
-        cmd.SetAction((parse, ct) => RunAsync(io, parse, Path.GetFullPath(parse.GetValue(dir)!), ct));
+        cmd.SetAction(async (parse, ct) =>
+        {
+            try { return await RunAsync(io, parse, Path.GetFullPath(parse.GetValue(dir)!), ct).ConfigureAwait(false); }
+            catch (CliException ex)
+            {
+                io.Error(SecretMasker.Shared, ex.Message);
+                return ex.ExitCode;
+            }
+        });
         return cmd;
     }
 
     private static async Task<int> RunAsync(CliIO io, ParseResult parse, string root, CancellationToken ct)
     {
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-        Directory.CreateDirectory(root);
+        foreach (var sub in new[] { "vault", "apps/web", "apps/worker" }) Directory.CreateDirectory(Path.Combine(root, sub));
         var masker = SecretMasker.Shared;
         var console = io.Console(masker);
         var keyFile = Path.Combine(root, "master.key");

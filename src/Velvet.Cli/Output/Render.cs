@@ -98,7 +98,7 @@ internal static class Render
         {
             "status" or "created" => $"{e.FromStatus ?? "·"} → [bold]{Markup.Escape(e.ToStatus ?? "")}[/]",
             "consumer" => $"[blue]{Markup.Escape(e.ConsumerId ?? "")}[/]",
-            "action" => $"action [bold]{Markup.Escape(e.Detail?.Split(' ')[0] ?? "")}[/]",
+            "action" => "[bold]action[/]",
             _ => e.Kind,
         };
         var detail = e.Detail is null ? "" : " " + Markup.Escape(e.Detail);

@@ -6,7 +6,7 @@ public sealed record EngineOptions
     /// <summary>This instance's APP_ENV: only consumers of this env are ever touched.</summary>
     public required string Env { get; init; }
     /// <summary>Identity used for leases (one per process).</summary>
-    public string InstanceId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..Math.Min(64, Environment.MachineName.Length + 44)];
+    public string InstanceId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     /// <summary>Concurrent calls per consumer kind during fan-out and validation.</summary>
     public int PerKindConcurrency { get; init; } = 64;
     /// <summary>Attempts for a transient vendor/consumer failure (1 = no retry).</summary>

@@ -65,14 +65,14 @@ public sealed partial class RotationService
         return written;
     }
 
-    private static string ActionDetail(ActionRequest r) => r.Action switch
+    private static string ActionDetail(ActionRequest r) => r.Action.Name() + r.Action switch
     {
-        JobAction.ProceedRevoke => $"ticket={r.TicketId}" + (r.ForceRevoke ? $" force_revoke by {r.Actor}: {r.Reason}" : ""),
-        JobAction.ManualConfirm => $"consumer={r.ConsumerId} reason={r.Reason}",
-        JobAction.MarkManuallyRevoked => $"old_credential_id={r.OldCredentialId}",
-        JobAction.Abort => $"reason={r.Reason ?? "(none given)"}",
-        JobAction.ProceedMint when r.NewValue is not null => $"operator entered a value ({r.NewValue.Fingerprint})",
-        _ => r.Action.Name(),
+        JobAction.ProceedRevoke => $" ticket={r.TicketId}" + (r.ForceRevoke ? $" force_revoke by {r.Actor}: {r.Reason}" : ""),
+        JobAction.ManualConfirm => $" consumer={r.ConsumerId} reason={r.Reason}",
+        JobAction.MarkManuallyRevoked => $" old_credential_id={r.OldCredentialId}",
+        JobAction.Abort => $" reason={r.Reason ?? "(none given)"}",
+        JobAction.ProceedMint when r.NewValue is not null => $" operator entered a value ({r.NewValue.Fingerprint})",
+        _ => "",
     };
 
     internal static JobEvent RowEvent(ConsumerRow row, string actor, DateTimeOffset at, string detail) => new()
