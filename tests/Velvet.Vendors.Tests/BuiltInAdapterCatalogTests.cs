@@ -1,0 +1,83 @@
+using Velvet.Core.Manifest;
+using Velvet.Core.Ports;
+using Velvet.Vendors.DotenvFile;
+using Velvet.Vendors.Generated;
+using Velvet.Vendors.Http;
+using Velvet.Vendors.Tests.Support;
+
+namespace Velvet.Vendors.Tests;
+
+public sealed class BuiltInAdapterCatalogTests
+{
+    private readonly BuiltInAdapterCatalog _catalog = new(new BuiltInAdapterOptions { StateDirectory = Path.GetTempPath() });
+
+    private static ConsumerSpec Consumer(string kind, Dictionary<string, string>? settings = null, string? update = null) => new()
+    {
+        ConsumerId = "c1",
+        TokenName = "API_TOKEN",
+        Kind = kind,
+        Env = "prod",
+        Settings = settings ?? [],
+        UpdateEndpoint = update,
+        Line = 7,
+    };
+
+    [Fact]
+    public void It_lists_its_three_kinds_with_their_settings()
+    {
+        Assert.Equal(["generated", "dotenv-file", "http"], _catalog.Kinds.Select(k => k.Name));
+        var dotenv = _catalog.Kinds.Single(k => k.Name == "dotenv-file");
+        Assert.Equal((AdapterRole.Consumer, true), (dotenv.Role, dotenv.IsLocal));
+        Assert.Equal(["path", "key"], dotenv.RequiredSettings);
+        Assert.Equal(["length", "alphabet", "state_dir", "bootstrap"], _catalog.Kinds[0].OptionalSettings);
+    }
+
+    [Fact]
+    public void It_builds_each_kind()
+    {
+        Assert.IsType<GeneratedVendor>(_catalog.CreateVendor(Contexts.Credential()));
+        Assert.IsType<DotenvFileConsumer>(_catalog.CreateConsumer(Contexts.Credential(), Consumer("dotenv-file", new() { ["path"] = ".env", ["key"] = "K" })));
+        Assert.IsType<HttpConsumer>(_catalog.CreateConsumer(Contexts.Credential(), Consumer("http", update: "https://example.test/v1/config")));
+    }
+
+    [Fact]
+    public void An_unknown_kind_lists_the_known_kinds()
+    {
+        var vendor = Assert.Throws<AdapterSettingsException>(() => _catalog.CreateVendor(Contexts.Credential(kind: "heroku")));
+        var consumer = Assert.Throws<AdapterSettingsException>(() => _catalog.CreateConsumer(Contexts.Credential(), Consumer("s3")));
+
+        Assert.Equal("credential API_TOKEN: unknown vendor kind 'heroku'; known kinds: generated", vendor.Message);
+        Assert.Equal("consumer c1 (line 7): unknown consumer kind 's3'; known kinds: dotenv-file, http", consumer.Message);
+    }
+
+    [Fact]
+    public void Dotenv_without_path_says_which_setting_is_missing()
+    {
+        var ex = Assert.Throws<AdapterSettingsException>(() => _catalog.CreateConsumer(Contexts.Credential(), Consumer("dotenv-file", new() { ["key"] = "K" })));
+        Assert.Equal("consumer c1 (line 7, kind dotenv-file): setting path is required; name the dotenv file, e.g. path: ./app/.env", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(null, "update_endpoint is required; give the URL that receives the new value")]
+    [InlineData("ftp://example.test/x", "update_endpoint must be an absolute http:// or https:// URL")]
+    public void Http_needs_an_http_update_endpoint(string? update, string message)
+    {
+        var ex = Assert.Throws<AdapterSettingsException>(() => _catalog.CreateConsumer(Contexts.Credential(), Consumer("http", update: update)));
+        Assert.Equal($"consumer c1 (line 7, kind http): {message}", ex.Message);
+    }
+
+    [Fact]
+    public void Http_refuses_an_update_method_other_than_put_post_patch()
+    {
+        var spec = Consumer("http", update: "https://example.test/x") with { UpdateMethod = "DELETE" };
+        var ex = Assert.Throws<AdapterSettingsException>(() => _catalog.CreateConsumer(Contexts.Credential(), spec));
+        Assert.Equal("consumer c1 (line 7, kind http): update_method must be PUT, POST or PATCH; got 'DELETE'", ex.Message);
+    }
+
+    [Fact]
+    public void Generated_refuses_a_bootstrap_that_is_not_true_or_false()
+    {
+        var ex = Assert.Throws<AdapterSettingsException>(() => _catalog.CreateVendor(Contexts.Credential(settings: new() { ["bootstrap"] = "yes" })));
+        Assert.Equal("credential API_TOKEN (vendor generated): setting bootstrap must be \"true\" or \"false\"; got 'yes'", ex.Message);
+    }
+}
