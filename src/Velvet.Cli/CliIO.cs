@@ -13,6 +13,8 @@ internal sealed class CliIO
     public bool InputIsTerminal { get; init; } = !System.Console.IsInputRedirected;
     /// <summary>Interactive rendering only on a real terminal; tests and CI get plain text.</summary>
     public bool Interactive { get; init; } = !System.Console.IsOutputRedirected;
+    /// <summary>Environment lookup (tests pass their own instead of mutating the process).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
     public IAnsiConsole Console(SecretMasker masker)
     {

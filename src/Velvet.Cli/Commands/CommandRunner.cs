@@ -12,7 +12,7 @@ internal static class CommandRunner
     {
         try
         {
-            await using var rt = await VelvetRuntime.OpenAsync(parse, ct).ConfigureAwait(false);
+            await using var rt = await VelvetRuntime.OpenAsync(parse, ct, environment: io.Environment).ConfigureAwait(false);
             return await body(rt, io.Console(rt.Masker)).ConfigureAwait(false);
         }
         catch (CliException ex)

@@ -61,7 +61,7 @@ internal static class DemoCommand
             "VELVET_STORE" => "sqlite:" + Path.Combine(root, "velvet.db"),
             "VELVET_MANIFEST" => manifestPath,
             "VELVET_STATE_DIR" => stateDir,
-            _ => Environment.GetEnvironmentVariable(name),
+            _ => io.Environment(name),
         };
         var secrets = new DictionarySecretSource(masker);
         secrets.Set("DEMO_DEPLOY_TOKEN", deployToken);

@@ -1,0 +1,188 @@
+using Velvet.Core.Manifest;
+using Velvet.Core.Ports;
+using Velvet.Core.Secrets;
+using Velvet.Vendors;
+
+namespace Velvet.Cli.Tests;
+
+public class CliTests
+{
+    private const string Canary = "CLI-CANARY-5b2e8d-never-printed";
+
+    private static async Task<CliRun> SetupAsync(string mode = "operator_manual")
+    {
+        var dir = Directory.CreateTempSubdirectory("velvet-cli-").FullName;
+        var manifest = Path.Combine(dir, "velvet.yaml");
+        await File.WriteAllTextAsync(manifest, $$"""
+            version: 1
+            credentials:
+              - token_name: API_TOKEN
+                vendor: { kind: generated }
+                mode: {{mode}}
+                env: test
+                canonical_consumer: vault
+            consumers:
+              - consumer_id: vault
+                token_name: API_TOKEN
+                kind: dotenv-file
+                settings: { path: {{dir}}/vault.env, key: API_TOKEN }
+              - consumer_id: app
+                token_name: API_TOKEN
+                kind: dotenv-file
+                settings: { path: {{dir}}/app.env, key: API_TOKEN }
+            """);
+        // The credential in use before the rotation.
+        var catalog = new BuiltInAdapterCatalog(new BuiltInAdapterOptions { StateDirectory = Path.Combine(dir, "state") });
+        var loaded = ManifestLoader.Load(manifest, catalog.Kinds);
+        var vendor = catalog.CreateVendor(loaded.Manifest!.Credentials[0]);
+        var seed = vendor.GenerateValue();
+        await vendor.MintAsync(new VendorContext { JobId = Guid.Empty, CredentialName = "API_TOKEN", Env = "test", IdempotencyTag = "seed", Secrets = new Velvet.Vendors.Local.DictionarySecretSource() }, seed, CancellationToken.None);
+        var run = new CliRun { Dir = dir };
+        run.Env["VELVET_MASTER_KEY"] = Convert.ToBase64String(new byte[32]);
+        run.Env["VELVET_MANIFEST"] = manifest;
+        run.Env["VELVET_STORE"] = "sqlite:" + Path.Combine(dir, "velvet.db");
+        run.Env["VELVET_STATE_DIR"] = Path.Combine(dir, "state");
+        run.Env["APP_ENV"] = "test";
+        run.Env["VELVET_ACTOR"] = "alice";
+        return run;
+    }
+
+    [Fact]
+    public async Task Operator_manual_rotation_from_stdin_to_done_never_prints_the_value()
+    {
+        var cli = await SetupAsync();
+        var (exit, output, _) = await cli.RunAsync("rotate", "API_TOKEN", "--json");
+        Assert.Equal(0, exit);
+        var id = CliRun.JobId().Match(output).Value;
+        Assert.Contains("\"status\": \"init\"", output, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await cli.RunAsync("stage", id, "verify")).Exit);
+        var mint = await cli.RunAsync(Canary + "\n", "stage", id, "proceed_mint", "--value-stdin");
+        Assert.Equal(0, mint.Exit);
+        Assert.Contains("validating → validated", mint.Out, StringComparison.Ordinal);
+        var revoke = await cli.RunAsync("stage", id, "proceed_revoke", "--confirm", "API_TOKEN", "--ticket", "ROT-2026-11-API_TOKEN");
+        Assert.Equal(0, revoke.Exit);
+        Assert.Contains("revoking → done", revoke.Out, StringComparison.Ordinal);
+        var show = await cli.RunAsync("jobs", "show", id, "--events", "--json");
+        Assert.Contains("\"status\": \"done\"", show.Out, StringComparison.Ordinal);
+        Assert.Contains("\"ticket_id\": \"ROT-2026-11-API_TOKEN\"", show.Out, StringComparison.Ordinal);
+        await cli.RunAsync("jobs", "show", id, "--events");
+        await cli.RunAsync("jobs", "list");
+
+        Assert.Contains(Canary, await File.ReadAllTextAsync(Path.Combine(cli.Dir, "app.env"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.All(cli.Transcript, t => Assert.DoesNotContain(Canary, t, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Refused_action_exits_4_and_names_status_and_allowed_actions()
+    {
+        var cli = await SetupAsync();
+        var id = CliRun.JobId().Match((await cli.RunAsync("rotate", "API_TOKEN")).Out).Value;
+        var (exit, _, err) = await cli.RunAsync("stage", id, "proceed_mint");
+        Assert.Equal(ExitCodes.Refused, exit);
+        Assert.Equal("error: action proceed_mint is not allowed while the job is init; allowed now: verify, abort", err.Trim());
+    }
+
+    [Fact]
+    public async Task Second_rotate_exits_4_with_the_existing_job_id_and_the_same_idempotency_key_replays()
+    {
+        var cli = await SetupAsync();
+        var first = await cli.RunAsync("rotate", "API_TOKEN", "--idempotency-key", "k-1", "--json");
+        var id = CliRun.JobId().Match(first.Out).Value;
+        var replay = await cli.RunAsync("rotate", "API_TOKEN", "--idempotency-key", "k-1", "--json");
+        Assert.Equal(0, replay.Exit);
+        Assert.Contains(id, replay.Out, StringComparison.Ordinal);
+        Assert.Contains("\"replayed\": true", replay.Out, StringComparison.Ordinal);
+        var second = await cli.RunAsync("rotate", "API_TOKEN");
+        Assert.Equal(ExitCodes.Refused, second.Exit);
+        Assert.Contains($"active rotation already in progress: job {id} is init", second.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Abort_prints_the_residual_state_report()
+    {
+        var cli = await SetupAsync(mode: "automatic");
+        var id = CliRun.JobId().Match((await cli.RunAsync("rotate", "API_TOKEN")).Out).Value;
+        await cli.RunAsync("stage", id, "verify");
+        await cli.RunAsync("stage", id, "proceed_mint");
+        var (exit, output, _) = await cli.RunAsync("abort", id, "--reason", "changed my mind");
+        Assert.Equal(0, exit);
+        Assert.Contains("holding the NEW value: vault, app", output, StringComparison.Ordinal);
+        Assert.Contains("old credential still valid: yes", output, StringComparison.Ordinal);
+        var again = await cli.RunAsync("abort", id);
+        Assert.Equal(ExitCodes.Refused, again.Exit);
+    }
+
+    [Fact]
+    public async Task Missing_master_key_is_a_configuration_error_that_says_what_to_set()
+    {
+        var cli = await SetupAsync();
+        cli.Env.Remove("VELVET_MASTER_KEY");
+        var (exit, _, err) = await cli.RunAsync("jobs", "list");
+        Assert.Equal(ExitCodes.Config, exit);
+        Assert.StartsWith("error: no master key: set VELVET_MASTER_KEY", err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("stage", "not-a-job", "verify")]
+    [InlineData("stage", "0193a0c4-0000-7000-8000-000000000000", "fly")]
+    [InlineData("frobnicate")]
+    [InlineData("rotate", "API_TOKEN", "--flow", "sideways")]
+    public async Task Usage_errors_exit_2(params string[] args)
+    {
+        var cli = await SetupAsync();
+        Assert.Equal(ExitCodes.Usage, (await cli.RunAsync(args)).Exit);
+    }
+
+    [Fact]
+    public async Task Unknown_job_exits_5()
+    {
+        var cli = await SetupAsync();
+        Assert.Equal(ExitCodes.NotFound, (await cli.RunAsync("jobs", "show", Guid.NewGuid().ToString())).Exit);
+    }
+
+    [Fact]
+    public async Task Manifest_check_passes_the_shipped_example_and_reports_every_error_with_position()
+    {
+        var cli = await SetupAsync();
+        var ok = await cli.RunAsync("manifest", "check", Path.Combine(CliRun.RepoRoot(), "examples", "velvet.example.yaml"));
+        Assert.Equal(0, ok.Exit);
+        var bad = Path.Combine(cli.Dir, "bad.yaml");
+        await File.WriteAllTextAsync(bad, """
+            version: 1
+            credentials:
+              - token_name: A
+                vendor: { kind: generated }
+                env: test
+                colour: red
+            consumers:
+              - consumer_id: x
+                token_name: B
+                kind: dotenv-file
+                settings: { path: /tmp/x.env, key: K }
+            """, TestContext.Current.CancellationToken);
+        var (exit, _, err) = await cli.RunAsync("manifest", "check", bad);
+        Assert.Equal(ExitCodes.CheckFailed, exit);
+        Assert.Contains($"{bad}:6:5:", err, StringComparison.Ordinal);
+        Assert.Contains($"{bad}:9:17:", err, StringComparison.Ordinal);
+        Assert.Contains("2 error(s)", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_runs_a_full_rotation_to_done_and_prints_where_the_value_went_but_never_the_value()
+    {
+        var cli = new CliRun { Dir = Directory.CreateTempSubdirectory("velvet-demo-").FullName };
+        var dir = Path.Combine(cli.Dir, "demo");
+        var (exit, output, err) = await cli.RunAsync("demo", "--dir", dir);
+        Assert.True(exit == 0, err + output);
+        Assert.Contains("revoking → done", output, StringComparison.Ordinal);
+        Assert.Contains("value in Velvet's store after done: erased", output, StringComparison.Ordinal);
+        Assert.Contains("still accepted by the vendor: no", output, StringComparison.Ordinal);
+        var line = (await File.ReadAllLinesAsync(Path.Combine(dir, "apps", "web", ".env"), TestContext.Current.CancellationToken)).Single(l => l.StartsWith("API_TOKEN=", StringComparison.Ordinal));
+        var value = line["API_TOKEN=".Length..];
+        Assert.Equal(40, value.Length);
+        Assert.DoesNotContain(value, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, err, StringComparison.Ordinal);
+        _ = new SecretValue(value);
+    }
+}
