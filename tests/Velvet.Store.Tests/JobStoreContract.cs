@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Velvet.Core.Jobs;
 using Velvet.Core.Ports;
 using Velvet.Core.Results;
@@ -23,6 +24,16 @@ public abstract partial class JobStoreContract : IAsyncDisposable
         _opened.Add(store);
         await store.MigrateAsync(Ct);
         return store;
+    }
+
+    /// <summary>
+    /// Jobs compared by content: records compare list members (in <see cref="JobDetails"/>) by reference,
+    /// so two equal jobs read separately would otherwise differ.
+    /// </summary>
+    protected static void AssertSameJob(RotationJob expected, RotationJob? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
     }
 
     protected static void Log(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
