@@ -1,0 +1,61 @@
+using Microsoft.Data.Sqlite;
+using Velvet.Core.Ports;
+using Velvet.Store.Sqlite;
+
+namespace Velvet.Store.Tests;
+
+/// <summary>The contract on SQLite: every test gets its own temporary database file.</summary>
+public sealed class SqliteJobStoreTests : JobStoreContract
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("velvet-store-").FullName;
+
+    protected override Task<IJobStore> CreateStoreAsync() =>
+        Task.FromResult<IJobStore>(new SqliteJobStore(Path.Combine(_dir, "velvet.db")));
+
+    protected override ValueTask DisposeBackendAsync()
+    {
+        Directory.Delete(_dir, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Database_uses_wal_and_the_journal_table()
+    {
+        var store = (SqliteJobStore)await StoreAsync();
+        await using var conn = new SqliteConnection($"Data Source={store.DatabasePath}");
+        await conn.OpenAsync(Ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", await cmd.ExecuteScalarAsync(Ct));
+        cmd.CommandText = "SELECT count(*) FROM velvet_schema_migrations";
+        Assert.Equal(1L, await cmd.ExecuteScalarAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Audit_events_cannot_be_changed_or_deleted()
+    {
+        var store = (SqliteJobStore)await StoreAsync();
+        var job = await CreatedAsync(store, TestData.Job(TestData.Credential()));
+        await using var conn = new SqliteConnection($"Data Source={store.DatabasePath}");
+        await conn.OpenAsync(Ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "UPDATE job_events SET detail = 'x'";
+        Assert.Contains("append-only", (await Assert.ThrowsAsync<SqliteException>(() => cmd.ExecuteNonQueryAsync(Ct))).Message, StringComparison.Ordinal);
+        cmd.CommandText = "DELETE FROM job_events";
+        Assert.Contains("append-only", (await Assert.ThrowsAsync<SqliteException>(() => cmd.ExecuteNonQueryAsync(Ct))).Message, StringComparison.Ordinal);
+        Assert.Single(await store.GetEventsAsync(job.JobId, 0, Ct));
+    }
+
+    [Fact]
+    public async Task Two_store_instances_on_one_file_do_not_lose_the_invariant()
+    {
+        // Two processes (say CLI and server) each serialise their own writers; the file lock and the unique index
+        // must still allow only one active job.
+        var a = await StoreAsync();
+        var b = await StoreAsync();
+        var cred = TestData.Credential();
+        var jobs = Enumerable.Range(0, 20).Select(_ => TestData.Job(cred)).ToArray();
+        var results = await Task.WhenAll(jobs.Select((j, i) => Task.Run(() => (i % 2 == 0 ? a : b).CreateJobAsync(TestData.New(j), TestData.Created(j), Ct), Ct)));
+        Assert.Single(results, r => r.IsOk);
+    }
+}
