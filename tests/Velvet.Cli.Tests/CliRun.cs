@@ -10,7 +10,7 @@ public sealed partial class CliRun
     public Dictionary<string, string> Env { get; } = new(StringComparer.Ordinal);
     public List<string> Transcript { get; } = [];
 
-    public async Task<(int Exit, string Out, string Err)> RunAsync(string stdin, params string[] args)
+    public async Task<(int Exit, string Out, string Err)> RunWithInputAsync(string stdin, params string[] args)
     {
         var @out = new StringWriter();
         var err = new StringWriter();
@@ -25,7 +25,7 @@ public sealed partial class CliRun
         return (exit, @out.ToString(), err.ToString());
     }
 
-    public Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => RunAsync("", args);
+    public Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => RunWithInputAsync("", args);
 
     [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
     public static partial Regex JobId();

@@ -57,7 +57,7 @@ public class CliTests
         Assert.Contains("\"status\": \"init\"", output, StringComparison.Ordinal);
 
         Assert.Equal(0, (await cli.RunAsync("stage", id, "verify")).Exit);
-        var mint = await cli.RunAsync(Canary + "\n", "stage", id, "proceed_mint", "--value-stdin");
+        var mint = await cli.RunWithInputAsync(Canary + "\n", "stage", id, "proceed_mint", "--value-stdin");
         Assert.Equal(0, mint.Exit);
         Assert.Contains("validating → validated", mint.Out, StringComparison.Ordinal);
         var revoke = await cli.RunAsync("stage", id, "proceed_revoke", "--confirm", "API_TOKEN", "--ticket", "ROT-2026-11-API_TOKEN");
