@@ -56,6 +56,9 @@ internal sealed class VelvetRuntime : IAsyncDisposable
         });
         var options = new EngineOptions { Env = appEnv };
         var bindings = new CredentialBindings(manifest, catalog);
+        var problems = bindings.Check(appEnv);
+        if (problems.Count > 0)
+            throw new CliException(ExitCodes.CheckFailed, $"manifest adapters cannot be built ({problems.Count} problem(s)):\n" + string.Join("\n", problems.Select(p => p.ToString())));
         var service = new RotationService(store, bindings, box, masker, options, TimeProvider.System);
         var runner = new JobRunner(service, bindings, secrets ?? new EnvSecretSource(env, masker), box, masker, TimeProvider.System, loggerFactory.CreateLogger<JobRunner>());
         var actor = parse.GetValue(GlobalOptions.Actor) ?? env("VELVET_ACTOR") ?? env("USER") ?? "operator";

@@ -169,6 +169,29 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Adapter_settings_a_kind_can_only_judge_when_building_are_reported_by_check_and_stop_every_command()
+    {
+        var cli = await SetupAsync();
+        var bad = Path.Combine(cli.Dir, "adapter.yaml");
+        await File.WriteAllTextAsync(bad, """
+            version: 1
+            credentials:
+              - token_name: API_TOKEN
+                vendor: { kind: generated }
+                env: test
+            consumers:
+              - consumer_id: x
+                token_name: API_TOKEN
+                kind: http
+            """, TestContext.Current.CancellationToken);
+        var check = await cli.RunAsync("manifest", "check", bad);
+        Assert.Equal(ExitCodes.CheckFailed, check.Exit);
+        Assert.StartsWith($"{bad}:7:1: consumer x (line 7, kind http): update_endpoint is required", check.Err, StringComparison.Ordinal);
+        cli.Env["VELVET_MANIFEST"] = bad;
+        Assert.Equal(ExitCodes.CheckFailed, (await cli.RunAsync("rotate", "API_TOKEN")).Exit);
+    }
+
+    [Fact]
     public async Task Demo_runs_a_full_rotation_to_done_and_prints_where_the_value_went_but_never_the_value()
     {
         var cli = new CliRun { Dir = Directory.CreateTempSubdirectory("velvet-demo-").FullName };

@@ -20,8 +20,16 @@ internal static class ManifestCommands
                 io.Error(SecretMasker.Shared, $"manifest '{path}' not found");
                 return Task.FromResult(ExitCodes.Usage);
             }
-            var kinds = new BuiltInAdapterCatalog(new BuiltInAdapterOptions { StateDirectory = ".velvet-state" }).Kinds;
-            var result = ManifestLoader.Load(path, kinds);
+            var catalog = new BuiltInAdapterCatalog(new BuiltInAdapterOptions { StateDirectory = ".velvet-state" });
+            var result = ManifestLoader.Load(path, catalog.Kinds);
+            // Settings a kind can only judge when it builds the adapter (e.g. an http consumer without update_endpoint).
+            if (result.IsValid)
+            {
+                var bindings = new Velvet.Core.Engine.CredentialBindings(result.Manifest!, catalog);
+                var problems = result.Manifest!.Credentials.Select(c => c.Env).Distinct().SelectMany(bindings.Check).ToList();
+                if (problems.Count > 0)
+                    result = result with { Manifest = null, Errors = problems };
+            }
             if (parse.GetValue(GlobalOptions.JsonOutput))
             {
                 io.Out.WriteLine(Json.Serialize(new

@@ -12,6 +12,31 @@ public sealed class CredentialBindings(VelvetManifest manifest, IAdapterCatalog 
 
     public VelvetManifest Manifest => manifest;
 
+    /// <summary>
+    /// Builds every adapter of the active credentials of <paramref name="env"/> once, so bad settings are
+    /// reported at startup (fail fast) instead of in the middle of a rotation. Returns one message per problem.
+    /// </summary>
+    public IReadOnlyList<ManifestError> Check(string env)
+    {
+        var problems = new List<ManifestError>();
+        foreach (var credential in manifest.Credentials.Where(c => c.Env == env && c.Active))
+        {
+            Try(credential.Line, () => Vendor(credential));
+            foreach (var consumer in manifest.ConsumersOf(credential.TokenName, env).Where(c => c.Active))
+                Try(consumer.Line, () => Consumer(credential, consumer.ConsumerId, env));
+        }
+        return problems;
+
+        void Try(int line, Func<object?> build)
+        {
+            try { build(); }
+            catch (ArgumentException ex)
+            {
+                problems.Add(new ManifestError(manifest.SourcePath, Math.Max(1, line), 1, ex.Message, "set the entry's settings as docs/manifest.md describes for its kind"));
+            }
+        }
+    }
+
     public ICredentialVendor Vendor(CredentialSpec credential) =>
         _vendors.GetOrAdd(credential.TokenName, _ => catalog.CreateVendor(credential));
 
