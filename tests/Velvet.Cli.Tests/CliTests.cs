@@ -74,6 +74,27 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Testing_flow_probes_and_ends_done_and_revocation_needs_the_name_typed_back()
+    {
+        var cli = await SetupAsync(mode: "automatic");
+        var probe = await cli.RunAsync("rotate", "API_TOKEN", "--flow", "testing");
+        Assert.Equal(0, probe.Exit);
+        Assert.Contains("verified → done", probe.Out, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(cli.Dir, "app.env")));
+
+        var unconfirmed = await cli.RunAsync("rotate", "API_TOKEN", "--flow", "revocation");
+        Assert.Equal(ExitCodes.Refused, unconfirmed.Exit);
+        Assert.Contains("confirmation required: pass --confirm API_TOKEN", unconfirmed.Err, StringComparison.Ordinal);
+        var revoked = await cli.RunAsync("rotate", "API_TOKEN", "--flow", "revocation", "--confirm", "API_TOKEN");
+        // dotenv files cannot refuse a credential: the rows wait for a person.
+        Assert.Equal(ExitCodes.NeedsOperator, revoked.Exit);
+        Assert.Contains("rev_revoking → rev_revoked", revoked.Out, StringComparison.Ordinal);
+        var stuck = await cli.RunAsync("jobs", "list", "--stuck", "--json");
+        Assert.Equal(0, stuck.Exit);
+        Assert.Contains("\"status\": \"rev_validating\"", stuck.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Refused_action_exits_4_and_names_status_and_allowed_actions()
     {
         var cli = await SetupAsync();

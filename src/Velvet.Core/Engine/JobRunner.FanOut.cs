@@ -36,7 +36,15 @@ public sealed partial class JobRunner
 
         rows = await _store.GetConsumerRowsAsync(job.JobId, ct).ConfigureAwait(false);
         var outcome = Phases.Outcome(rows, phase, job.Flow);
-        if (outcome is null) return false; // rows wait for a person (manual_confirm)
+        if (outcome is null)
+        {
+            // Rows wait for a person: say so on the job so it is listed as stuck at once.
+            var waiting = rows.Where(r => !Status(r, phase).IsOk()).Select(r => r.ConsumerId).ToArray();
+            var reason = $"manual_confirm of {string.Join(", ", waiting)}";
+            if (job.Details.WaitingFor != reason)
+                await NoteAsync(job, j => j with { Details = j.Details with { WaitingFor = reason } }, $"waiting for {reason}", ct).ConfigureAwait(false);
+            return false;
+        }
         string? detail = null;
         Func<RotationJob, RotationJob>? change = null;
         if (outcome == StepOutcome.Leaked)

@@ -115,7 +115,8 @@ public sealed partial class JobRunner(
     {
         var to = RotationStateMachine.Next(job.Status, outcome);
         var now = time.GetUtcNow();
-        var updated = (change?.Invoke(job) ?? job) with { Status = to, UpdatedAt = now, StatusChangedAt = now };
+        var changed = change?.Invoke(job) ?? job;
+        var updated = changed with { Status = to, UpdatedAt = now, StatusChangedAt = now, Details = changed.Details with { WaitingFor = null } };
         var evt = new JobEvent
         {
             JobId = job.JobId, At = now, Actor = EngineActor, Kind = "status",

@@ -55,6 +55,7 @@ public sealed partial class RotationService
 
         var updated = plan.Value.Job with
         {
+            Details = to != job.Status ? plan.Value.Job.Details with { WaitingFor = null } : plan.Value.Job.Details,
             Status = to,
             UpdatedAt = now,
             StatusChangedAt = to != job.Status ? now : job.StatusChangedAt,

@@ -15,6 +15,8 @@ public static class StuckDetector
             var age = now - job.StatusChangedAt;
             if (job.Status.NeedsPerson())
                 stuck.Add(new StuckJob(job, $"{job.Status.Name()} needs an operator", age));
+            else if (job.Details.WaitingFor is { } waiting)
+                stuck.Add(new StuckJob(job, $"{job.Status.Name()} waits for {waiting}", age));
             else if (age > after)
                 stuck.Add(new StuckJob(job, $"no change in {job.Status.Name()} for {(int)age.TotalMinutes} min (limit {(int)after.TotalMinutes} min)", age));
         }

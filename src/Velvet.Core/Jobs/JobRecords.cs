@@ -51,6 +51,8 @@ public sealed record JobDetails
     public IReadOnlyList<string> AutoAdvance { get; init; } = [];
     /// <summary>Ticket recorded in advance for a policy-advanced revoke gate.</summary>
     public string? AutoTicket { get; init; }
+    /// <summary>Set when an automatic status cannot go on without a person (rows that need manual_confirm).</summary>
+    public string? WaitingFor { get; init; }
     /// <summary>Consumers that still accepted the revoked credential (revocation flow).</summary>
     public IReadOnlyList<string> LeakedConsumers { get; init; } = [];
 }
