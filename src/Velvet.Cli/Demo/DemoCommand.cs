@@ -99,7 +99,7 @@ internal static class DemoCommand
             exit = await Watch.RunAsync(rt, console, jobId, seq, ct).ConfigureAwait(false);
             if (exit != ExitCodes.Ok) return exit;
         }
-        return await ReportAsync(rt, console, jobId, oldValue, authority, ct).ConfigureAwait(false);
+        return await ReportAsync(io, rt, console, jobId, oldValue, authority, ct).ConfigureAwait(false);
     }
 
     /// <summary>Puts a first credential in place, as if it had been rotated by hand long ago.</summary>
@@ -124,7 +124,7 @@ internal static class DemoCommand
         return value;
     }
 
-    private static async Task<int> ReportAsync(VelvetRuntime rt, IAnsiConsole console, Guid jobId, SecretValue oldValue, GeneratedCredentialAuthority authority, CancellationToken ct)
+    private static async Task<int> ReportAsync(CliIO io, VelvetRuntime rt, IAnsiConsole console, Guid jobId, SecretValue oldValue, GeneratedCredentialAuthority authority, CancellationToken ct)
     {
         var job = (await rt.Store.GetJobAsync(jobId, ct).ConfigureAwait(false))!;
         var rows = await rt.Store.GetConsumerRowsAsync(jobId, ct).ConfigureAwait(false);
@@ -144,7 +144,11 @@ internal static class DemoCommand
         console.MarkupLine($"old credential  {Markup.Escape(job.OldCredentialId ?? "")} revoked: {(job.Details.OldRevoked ? "yes" : "no")}; still accepted by the vendor: {(authority.IsAccepted(Credential, oldValue.Reveal()) ? "[red]YES[/]" : "no")}");
         console.MarkupLine($"value in Velvet's store after done: {(secretGone ? "erased" : "[red]STILL PRESENT[/]")}");
         console.MarkupLine($"status          [bold green]{job.Status.Name()}[/]");
-        console.MarkupLine($"audit trail     velvet jobs show {jobId} --events --manifest {Markup.Escape(rt.Manifest.SourcePath)} --store sqlite:{Markup.Escape(Path.Combine(Path.GetDirectoryName(rt.Manifest.SourcePath)!, "velvet.db"))}");
+        var root = Path.GetDirectoryName(rt.Manifest.SourcePath)!;
+        // Plain write: a command to copy must not be wrapped.
+        io.Out.WriteLine(rt.Masker.Scrub("audit trail     " +
+            $"VELVET_MASTER_KEY_FILE={Path.Combine(root, "master.key")} dotnet run --project src/Velvet.Cli -- jobs show {jobId} --events " +
+            $"--manifest {rt.Manifest.SourcePath} --store sqlite:{Path.Combine(root, "velvet.db")} --state-dir {Path.Combine(root, "vendor-state")}"));
         return job.Status == JobStatus.Done && secretGone ? ExitCodes.Ok : ExitCodes.Failure;
     }
 }
