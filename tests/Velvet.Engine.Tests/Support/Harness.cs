@@ -31,6 +31,8 @@ public sealed class Harness : IAsyncDisposable
     public required ListLoggerProvider Logs { get; init; }
     public required EngineOptions Options { get; init; }
     public Func<IAdapterCatalog, IAdapterCatalog> Wrap { get; init; } = c => c;
+    /// <summary>Opens the job store; SQLite in the temp folder unless a test passes PostgreSQL.</summary>
+    public Func<Harness, IJobStore> OpenStore { get; init; } = h => JobStoreFactory.Open("sqlite:" + h.DbPath);
     public IJobStore Store { get; private set; } = null!;
     public RotationService Service { get; private set; } = null!;
     public JobRunner Runner { get; private set; } = null!;
@@ -78,7 +80,7 @@ public sealed class Harness : IAsyncDisposable
         """;
 
     public static async Task<Harness> StartAsync(Func<string, string, string>? manifest = null, Func<EngineOptions, EngineOptions>? options = null,
-        Func<IAdapterCatalog, IAdapterCatalog>? wrap = null)
+        Func<IAdapterCatalog, IAdapterCatalog>? wrap = null, Func<Harness, IJobStore>? store = null)
     {
         var dir = Directory.CreateTempSubdirectory("velvet-engine-").FullName;
         var apps = await FakeApps.StartAsync();
@@ -96,15 +98,22 @@ public sealed class Harness : IAsyncDisposable
             Manifest = loaded.Manifest!, Logs = new ListLoggerProvider(), Options = options?.Invoke(engineOptions) ?? engineOptions,
             Wrap = wrap ?? (c => c),
         };
+        if (store is not null) h = h.WithStore(store);
         var authority = new GeneratedCredentialAuthority(h.StateDir);
         apps.IsAccepted = v => authority.IsAccepted(Cred, v);
         await h.BuildAsync();
         return h;
     }
 
+    private Harness WithStore(Func<Harness, IJobStore> open) => new()
+    {
+        Dir = Dir, Apps = Apps, Masker = Masker, Box = Box, Secrets = Secrets, Manifest = Manifest, Logs = Logs, Options = Options,
+        Wrap = Wrap, OpenStore = open,
+    };
+
     private async Task BuildAsync()
     {
-        var store = JobStoreFactory.Open("sqlite:" + DbPath);
+        var store = OpenStore(this);
         _stores.Add((IAsyncDisposable)store);
         await store.MigrateAsync(CancellationToken.None);
         Store = store;
