@@ -25,14 +25,15 @@ public sealed partial class JobRunner
             return await MoveAsync(job, StepOutcome.Failed, j => j with { LastError = lost }, ct, lost).ConfigureAwait(false);
         }
         var todo = rows.Where(r => Status(r, phase) is RowStatus.Pending or RowStatus.InProgress).ToList();
+        var writes = new RowWriteBatcher(_store, ct);
 
         if (phase == Phase.Distribute && todo.FirstOrDefault(r => r.IsCanonical) is { } canonical)
         {
-            var written = await ProcessRowAsync(job, credential, canonical, phase, value, ct).ConfigureAwait(false);
+            var written = await ProcessRowAsync(job, credential, canonical, phase, value, writes, ct).ConfigureAwait(false);
             todo.Remove(canonical);
             if (!written.IsOk()) todo.Clear();
         }
-        await Task.WhenAll(todo.Select(r => ProcessRowAsync(job, credential, r, phase, value, ct))).ConfigureAwait(false);
+        await Task.WhenAll(todo.Select(r => ProcessRowAsync(job, credential, r, phase, value, writes, ct))).ConfigureAwait(false);
 
         rows = await _store.GetConsumerRowsAsync(job.JobId, ct).ConfigureAwait(false);
         var outcome = Phases.Outcome(rows, phase, job.Flow);
@@ -68,7 +69,8 @@ public sealed partial class JobRunner
     private static ConsumerRow WithStatus(ConsumerRow r, Phase phase, RowStatus s) =>
         phase == Phase.Distribute ? r with { DistributeStatus = s } : r with { ValidateStatus = s };
 
-    private async Task<RowStatus> ProcessRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase, SecretValue? value, CancellationToken ct)
+    private async Task<RowStatus> ProcessRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase, SecretValue? value,
+        RowWriteBatcher writes, CancellationToken ct)
     {
         var binding = bindings.Consumer(credential, row.ConsumerId, job.Env);
         var gate = _perKind.GetOrAdd(row.Kind, _ => new SemaphoreSlim(_options.PerKindConcurrency));
@@ -78,15 +80,15 @@ public sealed partial class JobRunner
             // A row whose push was skipped (e.g. deleted app) has nothing to validate.
             if (phase == Phase.Validate && job.Flow == FlowType.Operational && row.DistributeStatus == RowStatus.Skipped)
             {
-                await WriteRowAsync(WithStatus(row, phase, RowStatus.Skipped), "nothing to validate: distribution was skipped", ct).ConfigureAwait(false);
+                await WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Skipped), "nothing to validate: distribution was skipped").ConfigureAwait(false);
                 return RowStatus.Skipped;
             }
             row = WithStatus(row, phase, RowStatus.InProgress);
-            await WriteRowAsync(row, $"{Verb(job, phase)} started", ct).ConfigureAwait(false);
+            await WriteRowAsync(writes, row, $"{Verb(job, phase)} started").ConfigureAwait(false);
             if (binding is null)
             {
-                await WriteRowAsync(WithStatus(row, phase, RowStatus.Failed) with { LastError = "consumer is no longer in the manifest for this env" },
-                    "failed: consumer is no longer in the manifest", ct).ConfigureAwait(false);
+                await WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Failed) with { LastError = "consumer is no longer in the manifest for this env" },
+                    "failed: consumer is no longer in the manifest").ConfigureAwait(false);
                 return RowStatus.Failed;
             }
 
@@ -112,7 +114,7 @@ public sealed partial class JobRunner
                 WrittenFingerprint = phase == Phase.Distribute && status == RowStatus.Succeeded
                     ? call.Outcome.WrittenFingerprint ?? WrittenFingerprint(value!) : row.WrittenFingerprint,
             };
-            await WriteRowAsync(done, $"{Verb(job, phase)} {status.Name()}" + (error is null ? "" : $": {error}"), ct).ConfigureAwait(false);
+            await WriteRowAsync(writes, done, $"{Verb(job, phase)} {status.Name()}" + (error is null ? "" : $": {error}")).ConfigureAwait(false);
             return status;
         }
         finally
@@ -137,12 +139,13 @@ public sealed partial class JobRunner
         return b.Healthcheck?.CheckHealthyAsync(ctx, ct) ?? b.Adapter.ValidateAsync(ctx, ct);
     }
 
-    private async Task WriteRowAsync(ConsumerRow row, string detail, CancellationToken ct)
+    /// <summary>Stores one row's progress; returns once it is stored (grouped with concurrent writes, see <see cref="RowWriteBatcher"/>).</summary>
+    private async Task WriteRowAsync(RowWriteBatcher writes, ConsumerRow row, string detail)
     {
         var now = time.GetUtcNow();
         row = row with { UpdatedAt = now, LastError = row.LastError is null ? null : masker.Scrub(row.LastError) };
         var evt = RotationService.RowEvent(row, EngineActor, now, masker.Scrub(detail));
-        await _store.UpdateConsumerRowsAsync([row], [evt], ct).ConfigureAwait(false);
+        await writes.WriteAsync(row, evt).ConfigureAwait(false);
         service.Notify(row.JobId);
     }
 }

@@ -1,0 +1,29 @@
+using Velvet.Bench;
+
+const string Usage = """
+    usage: velvet-bench fanout      [--consumers 1000] [--concurrency 64] [--latency-ms 20] [--store sqlite|postgres] [--profile on]
+           velvet-bench transitions [--store sqlite|postgres] [--clients 8] [--seconds 10]
+    PostgreSQL: set VELVET_BENCH_PG_APP and VELVET_BENCH_PG_OWNER (Npgsql connection strings; bench/run.sh does it).
+    """;
+
+if (args.Length == 0) { Console.Error.WriteLine(Usage); return 2; }
+try
+{
+    var rest = new Args(args.Skip(1));
+    return args[0] switch
+    {
+        "fanout" => await FanoutBench.RunAsync(rest),
+        "transitions" => await TransitionsBench.RunAsync(rest),
+        _ => Fail($"unknown benchmark '{args[0]}'"),
+    };
+}
+catch (ArgumentException ex)
+{
+    return Fail(ex.Message);
+}
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine($"velvet-bench: {message}\n{Usage}");
+    return 2;
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Velvet benchmarks: builds Release, starts a throwaway PostgreSQL 15 (scripts/pg-test.sh, stopped on exit),
+# runs fanout and transitions on SQLite and PostgreSQL, then prints a summary table. Every figure is a ratio to a
+# baseline measured in the same run (see bench/README.md). Knobs: CONSUMERS, CONCURRENCY, LATENCY_MS, CLIENTS, BENCH_SECONDS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONSUMERS=${CONSUMERS:-1000}
+CONCURRENCY=${CONCURRENCY:-64}
+LATENCY_MS=${LATENCY_MS:-20}
+CLIENTS=${CLIENTS:-8}
+SECONDS_PER_RUN=${BENCH_SECONDS:-10}
+
+dotnet build bench/Velvet.Bench/Velvet.Bench.csproj -c Release --nologo -v q >/dev/null
+BENCH=(dotnet bench/Velvet.Bench/bin/Release/net10.0/velvet-bench.dll)
+
+PG_PORT=$(bash scripts/pg-test.sh free-port)
+PG_ROOT=$(mktemp -d /tmp/velvet-bench-pg.XXXXXX)
+export PG_PORT PG_ROOT
+cleanup() { bash scripts/pg-test.sh stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT INT TERM
+mapfile -t CS < <(bash scripts/pg-test.sh start)
+export VELVET_BENCH_PG_OWNER="${CS[0]}" VELVET_BENCH_PG_APP="${CS[1]}"
+
+LOG=$(mktemp /tmp/velvet-bench-log.XXXXXX)
+run() {
+  echo; echo "== velvet-bench $*"
+  timeout 900 "${BENCH[@]}" "$@" | tee -a "$LOG"
+}
+run fanout --store sqlite --consumers "$CONSUMERS" --concurrency "$CONCURRENCY" --latency-ms "$LATENCY_MS"
+run fanout --store postgres --consumers "$CONSUMERS" --concurrency "$CONCURRENCY" --latency-ms "$LATENCY_MS"
+run transitions --store sqlite --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
+run transitions --store postgres --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
+
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+echo
+echo "== summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
+printf '%-34s %-12s %14s %16s %9s %s\n' benchmark store velvet baseline ratio target
+while read -r line; do
+  store=$(field store "$line")
+  case "$(field bench "$line")" in
+    fanout)
+      printf '%-34s %-12s %11s ms %13s ms %8sx %s\n' "fanout N=$CONSUMERS c=$CONCURRENCY ${LATENCY_MS}ms" "$store" \
+        "$(field wall_ms "$line")" "$(field bound_ms "$line")" "$(field ratio "$line")" "<= 1.20x"
+      printf '%-34s %-12s %11s ms %13s ms %8sx %s\n' "  distribute phase only" "$store" \
+        "$(field distribute_ms "$line")" "$(field distribute_bound_ms "$line")" "$(field distribute_ratio "$line")" ""
+      printf '%-34s %-12s %11s ms %13s ms %8sx %s\n' "  http-only harness (no engine)" "$store" \
+        "$(field http_only_ms "$line")" "$(field bound_ms "$line")" "$(field http_only_ratio "$line")" "(reference)"
+      ;;
+    transitions)
+      target="(none)"; [ "$store" = postgres ] && target=">= 40 %"
+      printf '%-34s %-12s %12s/s %14s/s %8s%% %s\n' "transitions c=$CLIENTS ${SECONDS_PER_RUN}s" "$store" \
+        "$(field transitions_per_s "$line")" "$(field baseline_per_s "$line")" "$(field ratio_pct "$line")" "$target  baseline: $(field baseline "$line" | tr _ ' ')"
+      ;;
+  esac
+done < <(grep '^RESULT ' "$LOG")
+rm -f "$LOG"
