@@ -72,55 +72,71 @@ public sealed partial class JobRunner
     private async Task<RowStatus> ProcessRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase, SecretValue? value,
         RowWriteBatcher writes, CancellationToken ct)
     {
-        var binding = bindings.Consumer(credential, row.ConsumerId, job.Env);
         var gate = _perKind.GetOrAdd(row.Kind, _ => new SemaphoreSlim(_options.PerKindConcurrency));
         await gate.WaitAsync(ct).ConfigureAwait(false);
+        (RowStatus Status, Task Stored) result;
         try
         {
-            // A row whose push was skipped (e.g. deleted app) has nothing to validate.
-            if (phase == Phase.Validate && job.Flow == FlowType.Operational && row.DistributeStatus == RowStatus.Skipped)
-            {
-                await WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Skipped), "nothing to validate: distribution was skipped").ConfigureAwait(false);
-                return RowStatus.Skipped;
-            }
-            row = WithStatus(row, phase, RowStatus.InProgress);
-            await WriteRowAsync(writes, row, $"{Verb(job, phase)} started").ConfigureAwait(false);
-            if (binding is null)
-            {
-                await WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Failed) with { LastError = "consumer is no longer in the manifest for this env" },
-                    "failed: consumer is no longer in the manifest").ConfigureAwait(false);
-                return RowStatus.Failed;
-            }
-
-            var context = new ConsumerContext
-            {
-                JobId = job.JobId, CredentialName = job.CredentialName, ConsumerId = row.ConsumerId, Env = job.Env,
-                ExpectedFingerprint = job.NewValueFingerprint, Secrets = secrets,
-            };
-            var call = await CallAsync(c => RowCall(job, phase, binding, context, value!, c), ct).ConfigureAwait(false);
-            var status = call.Outcome.Kind switch
-            {
-                OutcomeKind.Succeeded => RowStatus.Succeeded,
-                OutcomeKind.Skipped => RowStatus.Skipped,
-                OutcomeKind.NeedsConfirm => RowStatus.NeedsConfirm,
-                OutcomeKind.Leaked => RowStatus.Leaked,
-                _ => RowStatus.Failed,
-            };
-            var error = status is RowStatus.Succeeded ? null : Describe(call.Outcome);
-            var done = WithStatus(row, phase, status) with
-            {
-                Attempts = row.Attempts + call.Attempts,
-                LastError = error,
-                WrittenFingerprint = phase == Phase.Distribute && status == RowStatus.Succeeded
-                    ? call.Outcome.WrittenFingerprint ?? WrittenFingerprint(value!) : row.WrittenFingerprint,
-            };
-            await WriteRowAsync(writes, done, $"{Verb(job, phase)} {status.Name()}" + (error is null ? "" : $": {error}")).ConfigureAwait(false);
-            return status;
+            result = await CallRowAsync(job, credential, row, phase, value, writes, ct).ConfigureAwait(false);
         }
         finally
         {
+            // The limit is on calls to the consumer: storing the result does not hold a slot.
             gate.Release();
         }
+        await result.Stored.ConfigureAwait(false);
+        return result.Status;
+    }
+
+    /// <summary>Marks the row in progress (stored before the call), calls the consumer, and hands back the result's store write.</summary>
+    private async Task<(RowStatus Status, Task Stored)> CallRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase,
+        SecretValue? value, RowWriteBatcher writes, CancellationToken ct)
+    {
+        // A row whose push was skipped (e.g. deleted app) has nothing to validate.
+        if (phase == Phase.Validate && job.Flow == FlowType.Operational && row.DistributeStatus == RowStatus.Skipped)
+            return (RowStatus.Skipped, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Skipped), "nothing to validate: distribution was skipped"));
+        row = WithStatus(row, phase, RowStatus.InProgress);
+        // Not awaited before the call: the batcher stores writes in order, so the result can never be overwritten by
+        // this mark, and no decision depends on it being durable first (a crash redoes pending and in_progress rows
+        // alike; an abort while distributing reports both as "unknown"). Waiting here cost a commit per call.
+        var started = WriteRowAsync(writes, row, $"{Verb(job, phase)} started");
+        var binding = bindings.Consumer(credential, row.ConsumerId, job.Env);
+        if (binding is null)
+            return (RowStatus.Failed, Task.WhenAll(started, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Failed) with { LastError = "consumer is no longer in the manifest for this env" },
+                "failed: consumer is no longer in the manifest")));
+
+        var context = new ConsumerContext
+        {
+            JobId = job.JobId, CredentialName = job.CredentialName, ConsumerId = row.ConsumerId, Env = job.Env,
+            ExpectedFingerprint = job.NewValueFingerprint, Secrets = secrets,
+        };
+        (Outcome Outcome, int Attempts) call;
+        try
+        {
+            call = await CallAsync(c => RowCall(job, phase, binding, context, value!, c), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await started.ConfigureAwait(false); // observed either way; the call's exception wins
+            throw;
+        }
+        var status = call.Outcome.Kind switch
+        {
+            OutcomeKind.Succeeded => RowStatus.Succeeded,
+            OutcomeKind.Skipped => RowStatus.Skipped,
+            OutcomeKind.NeedsConfirm => RowStatus.NeedsConfirm,
+            OutcomeKind.Leaked => RowStatus.Leaked,
+            _ => RowStatus.Failed,
+        };
+        var error = status is RowStatus.Succeeded ? null : Describe(call.Outcome);
+        var done = WithStatus(row, phase, status) with
+        {
+            Attempts = row.Attempts + call.Attempts,
+            LastError = error,
+            WrittenFingerprint = phase == Phase.Distribute && status == RowStatus.Succeeded
+                ? call.Outcome.WrittenFingerprint ?? WrittenFingerprint(value!) : row.WrittenFingerprint,
+        };
+        return (status, Task.WhenAll(started, WriteRowAsync(writes, done, $"{Verb(job, phase)} {status.Name()}" + (error is null ? "" : $": {error}"))));
     }
 
     private string? WrittenFingerprint(SecretValue value) =>

@@ -8,7 +8,10 @@ public static class ResidualReporter
     public static ResidualReport Build(RotationJob job, IReadOnlyList<ConsumerRow> rows)
     {
         var withNew = rows.Where(r => r.DistributeStatus is RowStatus.Succeeded or RowStatus.Confirmed).Select(r => r.ConsumerId).ToList();
-        var unknown = rows.Where(r => r.DistributeStatus is RowStatus.InProgress).Select(r => r.ConsumerId).ToList();
+        // While distributing, a pending row may be mid-push (its in_progress mark is written alongside the call):
+        // say "unknown" rather than claim it still holds the old value.
+        var unknown = rows.Where(r => r.DistributeStatus is RowStatus.InProgress
+            || job.Status == JobStatus.Distributing && r.DistributeStatus is RowStatus.Pending).Select(r => r.ConsumerId).ToList();
         var withOld = rows.Select(r => r.ConsumerId).Except(withNew).Except(unknown).ToList();
         var newExists = job.NewCredentialId is not null || job.Status is JobStatus.Minting && job.Details.MintIntentAt is not null;
         var oldValid = !job.Details.OldRevoked && job.Flow != FlowType.Revocation
