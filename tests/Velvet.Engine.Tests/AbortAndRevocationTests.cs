@@ -37,6 +37,54 @@ public class AbortAndRevocationTests
     }
 
     [Fact]
+    public async Task Abort_while_distributing_reports_rows_not_yet_finished_as_unknown_and_the_worker_loses_the_race()
+    {
+        await using var h = await Harness.StartAsync();
+        await h.SeedAsync();
+        var gate = new TaskCompletionSource();
+        h.Apps.For("search").Gate = gate;
+        var job = await h.StartJobAsync();
+        await h.ActAsync(job.JobId, JobAction.Verify);
+        (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "alice" })).Unwrap();
+        var run = h.Runner.RunAsync(job.JobId, CancellationToken.None);
+        while (Volatile.Read(ref h.Apps.For("search").Updates) == 0) await Task.Delay(10, TestContext.Current.CancellationToken);
+
+        var aborted = (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.Abort, Actor = "carol" })).Unwrap();
+        gate.SetResult();
+        var final = await run;
+
+        Assert.Equal("distributing", aborted.Details.Residual!.AbortedFrom);
+        Assert.Contains("search", aborted.Details.Residual.ConsumersUnknown);
+        Assert.DoesNotContain("search", aborted.Details.Residual.ConsumersWithOldValue);
+        Assert.Equal(JobStatus.Aborted, final!.Status);
+    }
+
+    [Fact]
+    public async Task Rows_not_started_when_the_job_is_aborted_are_never_pushed()
+    {
+        await using var h = await Harness.StartAsync(options: o => o with { PerKindConcurrency = 1 });
+        await h.SeedAsync();
+        var gate = new TaskCompletionSource();
+        h.Apps.For("billing").Gate = gate;
+        h.Apps.For("search").Gate = gate;
+        var job = await h.StartJobAsync();
+        await h.ActAsync(job.JobId, JobAction.Verify);
+        (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "alice" })).Unwrap();
+        var run = h.Runner.RunAsync(job.JobId, CancellationToken.None);
+        int Calls() => Volatile.Read(ref h.Apps.For("billing").Updates) + Volatile.Read(ref h.Apps.For("search").Updates);
+        while (Calls() == 0) await Task.Delay(10, TestContext.Current.CancellationToken);
+
+        (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.Abort, Actor = "carol" })).Unwrap();
+        await Task.Delay(600, TestContext.Current.CancellationToken); // the runner looks at the job every 250 ms
+        gate.SetResult();
+        await run;
+
+        Assert.Equal(1, Calls());
+        var rows = await h.RowsAsync(job.JobId);
+        Assert.Contains(rows, r => r.DistributeStatus == RowStatus.Pending);
+    }
+
+    [Fact]
     public async Task Abort_before_anything_happened_says_no_cleanup_is_needed()
     {
         await using var h = await Harness.StartAsync();

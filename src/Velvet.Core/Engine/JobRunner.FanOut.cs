@@ -21,19 +21,27 @@ public sealed partial class JobRunner
         if (phase == Phase.Distribute && value is null)
         {
             const string lost = "the new value is no longer stored (erased or sealed with another key): abort this job and start a new rotation";
-            await FailJobAsync(job, lost, ct).ConfigureAwait(false);
             return await MoveAsync(job, StepOutcome.Failed, j => j with { LastError = lost }, ct, lost).ConfigureAwait(false);
         }
         var todo = rows.Where(r => Status(r, phase) is RowStatus.Pending or RowStatus.InProgress).ToList();
         var writes = new RowWriteBatcher(_store, ct);
-
-        if (phase == Phase.Distribute && todo.FirstOrDefault(r => r.IsCanonical) is { } canonical)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var watch = StopWhenMovedAsync(job, stop);
+        try
         {
-            var written = await ProcessRowAsync(job, credential, canonical, phase, value, writes, ct).ConfigureAwait(false);
-            todo.Remove(canonical);
-            if (!written.IsOk()) todo.Clear();
+            if (phase == Phase.Distribute && todo.FirstOrDefault(r => r.IsCanonical) is { } canonical)
+            {
+                var written = await ProcessRowAsync(job, credential, canonical, phase, value, writes, stop.Token, ct).ConfigureAwait(false);
+                todo.Remove(canonical);
+                if (!written.IsOk()) todo.Clear();
+            }
+            await Task.WhenAll(todo.Select(r => ProcessRowAsync(job, credential, r, phase, value, writes, stop.Token, ct))).ConfigureAwait(false);
         }
-        await Task.WhenAll(todo.Select(r => ProcessRowAsync(job, credential, r, phase, value, writes, ct))).ConfigureAwait(false);
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+        }
 
         rows = await _store.GetConsumerRowsAsync(job.JobId, ct).ConfigureAwait(false);
         var outcome = Phases.Outcome(rows, phase, job.Flow);
@@ -69,14 +77,40 @@ public sealed partial class JobRunner
     private static ConsumerRow WithStatus(ConsumerRow r, Phase phase, RowStatus s) =>
         phase == Phase.Distribute ? r with { DistributeStatus = s } : r with { ValidateStatus = s };
 
+    /// <summary>
+    /// Polls the job while rows are processed: once someone else moved it (an operator's abort, here or in another
+    /// process), rows that have not started stay pending instead of being pushed after the abort.
+    /// </summary>
+    private async Task StopWhenMovedAsync(RotationJob job, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), time, stop.Token).ConfigureAwait(false);
+                var now = await _store.GetJobAsync(job.JobId, stop.Token).ConfigureAwait(false);
+                if (now is null || now.Status != job.Status)
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
     private async Task<RowStatus> ProcessRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase, SecretValue? value,
-        RowWriteBatcher writes, CancellationToken ct)
+        RowWriteBatcher writes, CancellationToken notStarted, CancellationToken ct)
     {
         var gate = _perKind.GetOrAdd(row.Kind, _ => new SemaphoreSlim(_options.PerKindConcurrency));
         await gate.WaitAsync(ct).ConfigureAwait(false);
         (RowStatus Status, Task Stored) result;
         try
         {
+            // The job moved on (aborted) while this row waited for a slot: leave it untouched.
+            if (notStarted.IsCancellationRequested && !ct.IsCancellationRequested) return Status(row, phase);
             result = await CallRowAsync(job, credential, row, phase, value, writes, ct).ConfigureAwait(false);
         }
         finally
