@@ -40,10 +40,12 @@ public sealed class CredentialBindings(VelvetManifest manifest, IAdapterCatalog 
     public ICredentialVendor Vendor(CredentialSpec credential) =>
         _vendors.GetOrAdd(credential.TokenName, _ => catalog.CreateVendor(credential));
 
+    private readonly Dictionary<(string Token, string Consumer, string Env), ConsumerSpec> _specs = manifest.Consumers
+        .GroupBy(c => (c.TokenName, c.ConsumerId, c.Env)).ToDictionary(g => g.Key, g => g.First());
+
     public ConsumerBinding? Consumer(CredentialSpec credential, string consumerId, string env)
     {
-        var spec = manifest.Consumers.FirstOrDefault(c => c.TokenName == credential.TokenName && c.ConsumerId == consumerId && c.Env == env);
-        if (spec is null) return null;
+        if (!_specs.TryGetValue((credential.TokenName, consumerId, env), out var spec)) return null;
         return _consumers.GetOrAdd((credential.TokenName, consumerId),
             _ => new ConsumerBinding(spec, catalog.CreateConsumer(credential, spec), catalog.CreateHealthcheck(spec)));
     }
