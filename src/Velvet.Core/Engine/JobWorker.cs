@@ -49,8 +49,8 @@ public sealed class JobWorker : IDisposable
         var inflight = new List<Task>();
         while (!ct.IsCancellationRequested)
         {
-            using var tick = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            tick.CancelAfter(_pollInterval);
+            using var poll = new CancellationTokenSource(_pollInterval, _time);
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token);
             try
             {
                 var id = await _wake.Reader.ReadAsync(tick.Token).ConfigureAwait(false);
@@ -90,7 +90,6 @@ public sealed class JobWorker : IDisposable
             _parallel.Release();
             _running.TryRemove(id, out _);
         }
-        _ = _time;
     }
 
     public void Dispose()

@@ -28,7 +28,7 @@ public sealed partial class RotationService
         var now = time.GetUtcNow();
         var plan = request.Action switch
         {
-            JobAction.ProceedRevoke => ProceedRevoke(job, request, force),
+            JobAction.ProceedRevoke => ProceedRevoke(job, request),
             JobAction.ProceedMint => await ProceedMintAsync(job, credential, request, ct).ConfigureAwait(false),
             JobAction.ManualConfirm => ManualConfirm(job, rows, request, now),
             JobAction.RetryFailed => RetryFailed(job, rows, now),
@@ -84,7 +84,7 @@ public sealed partial class RotationService
 
     private sealed record ActionPlan(RotationJob Job, IReadOnlyList<ConsumerRow> Rows, JobStatus? SettleTo);
 
-    private Result<ActionPlan> ProceedRevoke(RotationJob job, ActionRequest r, bool force)
+    private static Result<ActionPlan> ProceedRevoke(RotationJob job, ActionRequest r)
     {
         if (!string.Equals(r.ConfirmCredentialName, job.CredentialName, StringComparison.Ordinal))
             return new Invalid($"type the credential name exactly to confirm the revoke: expected '{job.CredentialName}'", "confirm_credential_name");
@@ -97,7 +97,6 @@ public sealed partial class RotationService
                 return new Invalid("force_revoke before every consumer validated needs a reason (recorded with who acknowledged it)", "reason");
             details = details with { ForceRevokeBy = r.Actor, ForceRevokeReason = r.Reason };
         }
-        _ = force;
         return new ActionPlan(job with { Details = details }, [], null);
     }
 
