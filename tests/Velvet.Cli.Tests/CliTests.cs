@@ -135,6 +135,27 @@ public class CliTests
     }
 
     [Fact]
+    public async Task A_job_whose_credential_left_the_manifest_can_only_be_aborted()
+    {
+        var cli = await SetupAsync();
+        var id = CliRun.JobId().Match((await cli.RunAsync("rotate", "API_TOKEN")).Out).Value;
+        var other = Path.Combine(cli.Dir, "other.yaml");
+        await File.WriteAllTextAsync(other, """
+            version: 1
+            credentials:
+              - token_name: OTHER
+                vendor: { kind: generated }
+                env: test
+            consumers: []
+            """, TestContext.Current.CancellationToken);
+        cli.Env["VELVET_MANIFEST"] = other;
+        var verify = await cli.RunAsync("stage", id, "verify");
+        Assert.Equal(ExitCodes.Refused, verify.Exit);
+        Assert.Contains("API_TOKEN is no longer in the manifest; restore it to act on job", verify.Err, StringComparison.Ordinal);
+        Assert.Equal(0, (await cli.RunAsync("abort", id, "--reason", "credential retired")).Exit);
+    }
+
+    [Fact]
     public async Task Missing_master_key_is_a_configuration_error_that_says_what_to_set()
     {
         var cli = await SetupAsync();

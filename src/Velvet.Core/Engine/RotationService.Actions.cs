@@ -18,7 +18,8 @@ public sealed partial class RotationService
         if (job is null) return new NotFound($"job {jobId} does not exist");
         if (string.IsNullOrWhiteSpace(request.Actor)) return new Invalid("every action needs an actor (who is doing this)", "actor");
         var credential = bindings.Manifest.FindCredential(job.CredentialName);
-        if (credential is null) return new Refused($"{job.CredentialName} is no longer in the manifest; restore it to act on job {jobId}, or abort");
+        if (credential is null && request.Action != JobAction.Abort)
+            return new Refused($"{job.CredentialName} is no longer in the manifest; restore it to act on job {jobId}, or abort the job");
 
         var force = request.ForceRevoke || job.ForceRevoke;
         var target = RotationStateMachine.Apply(job.Status, job.Flow, request.Action, force);
@@ -29,7 +30,7 @@ public sealed partial class RotationService
         var plan = request.Action switch
         {
             JobAction.ProceedRevoke => ProceedRevoke(job, request),
-            JobAction.ProceedMint => await ProceedMintAsync(job, credential, request, ct).ConfigureAwait(false),
+            JobAction.ProceedMint => await ProceedMintAsync(job, credential!, request, ct).ConfigureAwait(false),
             JobAction.ManualConfirm => ManualConfirm(job, rows, request, now),
             JobAction.RetryFailed => RetryFailed(job, rows, now),
             JobAction.Revalidate => Revalidate(job, rows, now),
