@@ -54,7 +54,8 @@ internal sealed class VelvetRuntime : IAsyncDisposable
             b.SetMinimumLevel(LogLevel.Warning);
             b.AddProvider(new MaskingLoggerProvider(new StderrLoggerProvider(), masker));
         });
-        var options = new EngineOptions { Env = appEnv };
+        // Keyed fingerprints of what each consumer was sent: which version a write-only consumer holds, without the value.
+        var options = new EngineOptions { Env = appEnv, FingerprintKey = box.DeriveKey("consumer-fingerprint") };
         var bindings = new CredentialBindings(manifest, catalog);
         var problems = bindings.Check(appEnv);
         if (problems.Count > 0)

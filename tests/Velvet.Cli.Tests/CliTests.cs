@@ -66,6 +66,7 @@ public class CliTests
         var show = await cli.RunAsync("jobs", "show", id, "--events", "--json");
         Assert.Contains("\"status\": \"done\"", show.Out, StringComparison.Ordinal);
         Assert.Contains("\"ticket_id\": \"ROT-2026-11-API_TOKEN\"", show.Out, StringComparison.Ordinal);
+        Assert.Matches("\"written_fingerprint\": \"hmac:[0-9a-f]{16}\"", show.Out);
         await cli.RunAsync("jobs", "show", id, "--events");
         await cli.RunAsync("jobs", "list");
 

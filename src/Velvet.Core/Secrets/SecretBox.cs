@@ -60,6 +60,10 @@ public sealed class SecretBox
         return new SecretBox(key);
     }
 
+    /// <summary>A 32-byte key for another purpose (e.g. HMAC fingerprints), derived with HKDF so the master key is never reused as is.</summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, info: Encoding.UTF8.GetBytes("velvet:" + purpose));
+
     public SealedSecret Seal(Guid jobId, SecretValue value)
     {
         var nonce = RandomNumberGenerator.GetBytes(12);
