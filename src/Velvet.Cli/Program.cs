@@ -20,6 +20,7 @@ namespace Velvet.Cli
             root.Subcommands.Add(StageCommand.Build(io));
             root.Subcommands.Add(StageCommand.BuildAbort(io));
             root.Subcommands.Add(ResumeCommand.Build(io));
+            root.Subcommands.Add(ServeCommand.Build(io));
             root.Subcommands.Add(DemoCommand.Build(io));
             return root;
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Velvet.Cli.Output;
+using Velvet.Server.Http;
 using Velvet.Core.Jobs;
 
 namespace Velvet.Cli.Commands;
@@ -18,14 +19,14 @@ internal static class JobsCommands
             if (parse.GetValue(stuck))
             {
                 var found = await rt.Service.ListStuckAsync(ct).ConfigureAwait(false);
-                if (json) io.Out.WriteLine(rt.Masker.Scrub(Json.Serialize(found.Select(s => new { job = View.Job(s.Job), reason = s.Reason, minutes_in_status = (int)s.InStatusFor.TotalMinutes }))));
+                if (json) io.Out.WriteLine(rt.Masker.Scrub(Json.Serialize(found.Select(s => new { job = JobViews.Job(s.Job), reason = s.Reason, minutes_in_status = (int)s.InStatusFor.TotalMinutes }))));
                 else Render.Stuck(console, found);
                 return ExitCodes.Ok;
             }
             var n = parse.GetValue(limit);
             if (n is < 1 or > 1000) { io.Error(rt.Masker, "--limit must be between 1 and 1000"); return ExitCodes.Usage; }
             var jobs = await rt.Store.ListJobsAsync(new JobQuery { CredentialName = parse.GetValue(credential), Limit = n }, ct).ConfigureAwait(false);
-            if (json) io.Out.WriteLine(rt.Masker.Scrub(Json.Serialize(jobs.Select(View.Job))));
+            if (json) io.Out.WriteLine(rt.Masker.Scrub(Json.Serialize(jobs.Select(JobViews.Job))));
             else Render.Jobs(console, jobs, "Jobs");
             return ExitCodes.Ok;
         }));
@@ -42,7 +43,7 @@ internal static class JobsCommands
             var trail = parse.GetValue(events) ? await rt.Store.GetEventsAsync(id, 0, ct).ConfigureAwait(false) : [];
             if (parse.GetValue(GlobalOptions.JsonOutput))
             {
-                io.Out.WriteLine(rt.Masker.Scrub(Json.Serialize(new { job = View.Job(job), consumers = rows.Select(View.Row), events = trail.Select(View.Event) })));
+                io.Out.WriteLine(rt.Masker.Scrub(Json.Serialize(new { job = JobViews.Job(job), consumers = rows.Select(JobViews.Row), events = trail.Select(JobViews.Event) })));
                 return ExitCodes.Ok;
             }
             Render.Job(console, job, rows);

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Velvet.Core.Auth;
+using Velvet.Server;
+
+namespace Velvet.Cli.Commands;
+
+internal static class ServeCommand
+{
+    public static Command Build(CliIO io)
+    {
+        var urls = new Option<string?>("--urls") { Description = "Where to listen (default: http://0.0.0.0:$PORT when PORT is set, else http://127.0.0.1:8080)" };
+        var cmd = new Command("serve", "Run the HTTP API and the engine's worker (refuses to start with an invalid manifest)") { urls };
+        cmd.SetAction((parse, ct) => CommandRunner.RunAsync(io, parse, ct, async (rt, console) =>
+        {
+            if (rt.Store is not IServiceTokenStore tokens)
+                throw new CliException(ExitCodes.Config, "this store cannot hold service tokens");
+            var listen = parse.GetValue(urls) ?? (io.Environment("PORT") is { Length: > 0 } port ? $"http://0.0.0.0:{port}" : "http://127.0.0.1:8080");
+            var flag = io.Environment("VELVET_ROTATION_ENABLED") ?? io.Environment("VELVET_V2_ROTATION");
+            var enabled = flag is null || flag.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
+            var services = new ServerServices
+            {
+                Manifest = rt.Manifest, Store = rt.Store, Tokens = tokens, Service = rt.Service, Runner = rt.Runner,
+                Masker = rt.Masker, Env = rt.Env, RotationEnabled = enabled,
+                RotationDisabledReason = enabled ? null : $"rotation is switched off on this instance (VELVET_ROTATION_ENABLED={flag}): use the vendor's manual procedure",
+            };
+            await using var app = VelvetServer.Build(services, listen.Split(';', StringSplitOptions.RemoveEmptyEntries));
+            io.Err.WriteLine($"velvet serve: env {rt.Env}, manifest {rt.Manifest.SourcePath}, {rt.Manifest.Credentials.Count} credential(s), rotation {(enabled ? "enabled" : "DISABLED")}, listening on {listen}");
+            await app.StartAsync(ct).ConfigureAwait(false);
+            try { await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,29 @@
+using Velvet.Core.Auth;
+using Velvet.Core.Engine;
+using Velvet.Core.Manifest;
+using Velvet.Core.Ports;
+using Velvet.Core.Secrets;
+
+namespace Velvet.Server;
+
+/// <summary>Everything the HTTP host needs, composed by the caller (the CLI's `serve`, or tests).</summary>
+public sealed record ServerServices
+{
+    public required VelvetManifest Manifest { get; init; }
+    public required IJobStore Store { get; init; }
+    public required IServiceTokenStore Tokens { get; init; }
+    public required RotationService Service { get; init; }
+    public required JobRunner Runner { get; init; }
+    public required SecretMasker Masker { get; init; }
+    public required string Env { get; init; }
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>Feature flag <c>rotation_enabled</c> (the team's <c>velvet_v2_rotation</c>): off → rotation endpoints answer 503.</summary>
+    public bool RotationEnabled { get; init; } = true;
+    /// <summary>Why rotation is off, shown in the 503 and in /flags.</summary>
+    public string? RotationDisabledReason { get; init; }
+    /// <summary>How often the worker looks for jobs left behind (crashed replica, expired lease).</summary>
+    public TimeSpan WorkerPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How often an event stream looks for new events in the store (works across replicas).</summary>
+    public TimeSpan StreamPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    public bool RunWorker { get; init; } = true;
+}
