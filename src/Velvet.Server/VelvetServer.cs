@@ -9,7 +9,10 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Scalar.AspNetCore;
+using Velvet.Core.Engine;
 using Velvet.Core.Auth;
 using Velvet.Core.Secrets;
 using Velvet.Server.Auth;
@@ -45,6 +48,10 @@ public static class VelvetServer
                 o.AddPolicy(Scoped.PolicyPrefix + scope, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(scope)));
         });
         builder.Services.AddOpenApi();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("velvet"))
+            .WithMetrics(m => m.AddMeter(VelvetMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+        builder.Services.AddHostedService<JobStatusGauge>();
         if (services.RunWorker) builder.Services.AddHostedService<WorkerService>();
         configure?.Invoke(builder);
 
@@ -73,8 +80,10 @@ public static class VelvetServer
         HealthEndpoints.Map(app, services);
         TokenEndpoints.Map(app, services);
         RotationEndpoints.Map(app, services);
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/docs").AllowAnonymous();
+        // Documentation and metrics answer only with a token too: nothing but health is anonymous.
+        app.MapOpenApi().RequireScope(Scopes.Read);
+        app.MapScalarApiReference("/docs").RequireScope(Scopes.Read);
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireScope(Scopes.Read);
         return app;
     }
 }

@@ -147,7 +147,8 @@ public sealed partial class JobRunner
         (Outcome Outcome, int Attempts) call;
         try
         {
-            call = await CallAsync(c => RowCall(job, phase, binding, context, value!, c), ct).ConfigureAwait(false);
+            call = await CallAsync(c => RowCall(job, phase, binding, context, value!, c), ct,
+                phase == Phase.Distribute ? "distribute" : job.Flow == FlowType.Revocation ? "probe" : "validate", row.Kind).ConfigureAwait(false);
         }
         catch
         {

@@ -24,8 +24,9 @@ public sealed partial class JobRunner
         .Build();
 
     /// <summary>Runs one vendor/consumer call. Exceptions become outcomes (scrubbed); cancellation propagates.</summary>
-    private async Task<(Outcome Outcome, int Attempts)> CallAsync(Func<CancellationToken, Task<Outcome>> call, CancellationToken ct)
+    private async Task<(Outcome Outcome, int Attempts)> CallAsync(Func<CancellationToken, Task<Outcome>> call, CancellationToken ct, string step = "call", string? kind = null)
     {
+        var started = time.GetTimestamp();
         var attempts = 0;
         var outcome = await Pipeline.ExecuteAsync(async c =>
         {
@@ -48,6 +49,10 @@ public sealed partial class JobRunner
                 return Outcome.Permanent($"{ex.GetType().Name}: {masker.Scrub(ex.Message)}");
             }
         }, ct).ConfigureAwait(false);
+        var outcomeName = outcome.Kind.ToString().ToLowerInvariant();
+        VelvetMetrics.StepDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("step", step), new("outcome", outcomeName));
+        if (outcome.Kind is OutcomeKind.Transient or OutcomeKind.Permanent)
+            VelvetMetrics.VendorErrors.Add(1, new("kind", kind ?? "unknown"), new("outcome", outcomeName));
         return (outcome, attempts);
     }
 }

@@ -11,7 +11,7 @@ public sealed partial class JobRunner
     {
         var vendor = bindings.Vendor(credential);
         VerifyResult? last = null;
-        var outcome = await CallAsync(async c => (last = await vendor.VerifyAsync(VendorContext(job, null), c).ConfigureAwait(false)).Outcome, ct).ConfigureAwait(false);
+        var outcome = await CallAsync(async c => (last = await vendor.VerifyAsync(VendorContext(job, null), c).ConfigureAwait(false)).Outcome, ct, "verify", vendor.Kind).ConfigureAwait(false);
         if (outcome.Outcome.IsSuccess)
             return await MoveAsync(job, StepOutcome.Succeeded, j => j with { OldCredentialId = last?.CurrentCredentialId ?? j.OldCredentialId, LastError = null }, ct,
                 $"verified current credential {last?.CurrentCredentialId}").ConfigureAwait(false);
@@ -60,7 +60,7 @@ public sealed partial class JobRunner
 
         MintResult? minted = null;
         var prepared = value;
-        var call = await CallAsync(async c => (minted = await vendor.MintAsync(VendorContext(job, null), prepared, c).ConfigureAwait(false)).Outcome, ct).ConfigureAwait(false);
+        var call = await CallAsync(async c => (minted = await vendor.MintAsync(VendorContext(job, null), prepared, c).ConfigureAwait(false)).Outcome, ct, "mint", vendor.Kind).ConfigureAwait(false);
         if (!call.Outcome.IsSuccess || minted is null)
         {
             var error = $"mint failed: {Describe(call.Outcome)}. The old credential is still valid.";
@@ -87,7 +87,7 @@ public sealed partial class JobRunner
         {
             // Emergency revocation targets the credential in use now: find its id first.
             VerifyResult? found = null;
-            var probe = await CallAsync(async c => (found = await vendor.VerifyAsync(VendorContext(job, null), c).ConfigureAwait(false)).Outcome, ct).ConfigureAwait(false);
+            var probe = await CallAsync(async c => (found = await vendor.VerifyAsync(VendorContext(job, null), c).ConfigureAwait(false)).Outcome, ct, "verify", vendor.Kind).ConfigureAwait(false);
             if (!probe.Outcome.IsSuccess || found?.CurrentCredentialId is null)
             {
                 var why = $"cannot identify the credential to revoke: {Describe(probe.Outcome)}. Revoke it at the vendor by hand, then mark_manually_revoked with its id.";
@@ -106,7 +106,7 @@ public sealed partial class JobRunner
         // Revoke authenticated with the NEW value where the vendor needs one (never the one being revoked).
         var newValue = job.Flow == FlowType.Operational ? await OpenSecretAsync(job, ct).ConfigureAwait(false) : null;
         var oldId = job.OldCredentialId;
-        var call = await CallAsync(c => vendor.RevokeAsync(VendorContext(job, newValue), oldId, c), ct).ConfigureAwait(false);
+        var call = await CallAsync(c => vendor.RevokeAsync(VendorContext(job, newValue), oldId, c), ct, "revoke", vendor.Kind).ConfigureAwait(false);
         if (call.Outcome.IsSuccess)
             return await MoveAsync(job, StepOutcome.Succeeded, j => j with { Details = j.Details with { OldRevoked = true }, LastError = null }, ct, $"revoked {oldId}").ConfigureAwait(false);
         var error = $"revoke of {oldId} failed: {Describe(call.Outcome)}";

@@ -129,6 +129,7 @@ public sealed partial class JobRunner(
             return false;
         }
         Log.Moved(logger, job.JobId, job.CredentialName, job.Status.Name(), to.Name());
+        VelvetMetrics.Transitions.Add(1, new("from", job.Status.Name()), new("to", to.Name()), new("flow", job.Flow.Name()));
         service.Notify(job.JobId);
         return true;
     }
