@@ -1,4 +1,5 @@
 using Npgsql;
+using Velvet.Core.Auth;
 using Velvet.Core.Ports;
 using Velvet.Store.Postgres;
 using Velvet.Store.Sqlite;
@@ -10,6 +11,12 @@ namespace Velvet.Store;
 /// <c>sqlite:PATH</c>, a bare path ending in <c>.db</c>, a <c>postgres://</c> / <c>postgresql://</c> URL, or an
 /// Npgsql <c>Host=...;Database=...</c> string. The returned store also implements <see cref="IAsyncDisposable"/>.
 /// </summary>
+/// <remarks>
+/// Service tokens live in the same database: the store <see cref="Open"/> returns also implements
+/// <see cref="IServiceTokenStore"/> (same connection or data source, and for SQLite the same single writer), so a
+/// host opens one store and uses it for both: <c>var tokens = JobStoreFactory.Tokens(store);</c> (or cast it).
+/// It implements <see cref="IStoreMigrations"/> too, for callers that want to know which migrations ran.
+/// </remarks>
 public static class JobStoreFactory
 {
     private const string Expected =
@@ -49,6 +56,11 @@ public static class JobStoreFactory
         // Not echoed: an unrecognised location might still be (part of) a connection string with a password.
         throw new ArgumentException("unrecognised store location; " + Expected, nameof(location));
     }
+
+    /// <summary>The service-token side of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
+    /// <exception cref="ArgumentException">The store is not one of Velvet's (e.g. a test double without tokens).</exception>
+    public static IServiceTokenStore Tokens(IJobStore store) => store as IServiceTokenStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store service tokens; open the store with JobStoreFactory.Open", nameof(store));
 
     private static bool LooksLikeConnectionString(string s) =>
         s.Contains('=', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal);

@@ -57,6 +57,90 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
         await using var conn = new NpgsqlConnection(pg.OwnerConnectionString);
         await conn.OpenAsync(Ct);
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM velvet_schema_migrations", conn);
-        Assert.Equal(2L, await cmd.ExecuteScalarAsync(Ct));
+        Assert.Equal(3L, await cmd.ExecuteScalarAsync(Ct));
+    }
+
+    [Fact]
+    public async Task App_role_has_no_privilege_at_all_on_the_migration_journal()
+    {
+        var store = (PostgresJobStore)await StoreAsync();
+        Assert.False(await new PostgresJobStore(pg.AppConnectionString).MayMigrateAsync(Ct));
+        Assert.True(await store.MayMigrateAsync(Ct)); // its migration connection is the owner's
+        await using var conn = new NpgsqlConnection(pg.AppConnectionString);
+        await conn.OpenAsync(Ct);
+        foreach (var sql in new[]
+        {
+            "SELECT count(*) FROM velvet_schema_migrations",
+            "INSERT INTO velvet_schema_migrations (scriptname, applied) VALUES ('x', now())",
+            "DELETE FROM velvet_schema_migrations",
+        })
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            var ex = await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteNonQueryAsync(Ct));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState); // 42501
+        }
+        await using var privileges = new NpgsqlCommand(
+            "SELECT count(*) FROM information_schema.table_privileges WHERE table_schema = current_schema() " +
+            "AND table_name = 'velvet_schema_migrations' AND grantee IN (current_user, 'PUBLIC')", conn);
+        Assert.Equal(0L, await privileges.ExecuteScalarAsync(Ct));
+    }
+
+    [Fact]
+    public async Task App_role_can_revoke_tokens_but_not_delete_them_or_change_their_hash_or_scopes()
+    {
+        var store = await StoreAsync();
+        var (_, id, hash) = Velvet.Core.Auth.ServiceTokenFormat.Generate();
+        var name = "tok-" + Guid.NewGuid().ToString("N")[..12];
+        var created = await JobStoreFactory.Tokens(store).CreateTokenAsync(new Velvet.Core.Auth.ServiceToken
+        {
+            Name = name, TokenId = id, ScopeList = ["read"], CreatedBy = "alice", CreatedAt = TestData.T0,
+        }, hash, Ct);
+        Assert.True(created.IsOk);
+        await using var conn = new NpgsqlConnection(pg.AppConnectionString);
+        await conn.OpenAsync(Ct);
+        foreach (var sql in new[]
+        {
+            "DELETE FROM service_tokens",
+            "UPDATE service_tokens SET secret_hash = '\\x00'",
+            "UPDATE service_tokens SET scopes = 'admin'",
+            "UPDATE service_tokens SET name = 'other'",
+            "TRUNCATE service_tokens",
+        })
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            var ex = await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteNonQueryAsync(Ct));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
+        }
+    }
+
+    [Fact]
+    public async Task One_url_setup_where_the_app_is_the_owner_still_migrates_and_keeps_its_journal()
+    {
+        pg.Require();
+        var schema = "velvet_t_" + Guid.NewGuid().ToString("N")[..10];
+        var owner = new NpgsqlConnectionStringBuilder(pg.OwnerConnectionString) { SearchPath = schema }.ConnectionString;
+        await using (var conn = new NpgsqlConnection(pg.OwnerConnectionString))
+        {
+            await conn.OpenAsync(Ct);
+            await using var cmd = new NpgsqlCommand($"CREATE SCHEMA {schema}", conn);
+            await cmd.ExecuteNonQueryAsync(Ct);
+        }
+        try
+        {
+            await using (var store = new PostgresJobStore(owner))
+            {
+                Assert.Equal(["0001_initial.sql", "0002_app_grants.sql", "0003_service_tokens.sql"], await store.ApplyMigrationsAsync(Ct));
+                Assert.Empty(await store.ApplyMigrationsAsync(Ct));
+                Assert.True(await store.MayMigrateAsync(Ct));
+            }
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var conn = new NpgsqlConnection(pg.OwnerConnectionString);
+            await conn.OpenAsync(Ct);
+            await using var cmd = new NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", conn);
+            await cmd.ExecuteNonQueryAsync(Ct);
+        }
     }
 }

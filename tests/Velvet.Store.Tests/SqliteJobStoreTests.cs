@@ -28,7 +28,7 @@ public sealed class SqliteJobStoreTests : JobStoreContract
         cmd.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await cmd.ExecuteScalarAsync(Ct));
         cmd.CommandText = "SELECT count(*) FROM velvet_schema_migrations";
-        Assert.Equal(1L, await cmd.ExecuteScalarAsync(Ct));
+        Assert.Equal(2L, await cmd.ExecuteScalarAsync(Ct));
     }
 
     [Fact]
@@ -57,5 +57,13 @@ public sealed class SqliteJobStoreTests : JobStoreContract
         var jobs = Enumerable.Range(0, 20).Select(_ => TestData.Job(cred)).ToArray();
         var results = await Task.WhenAll(jobs.Select((j, i) => Task.Run(() => (i % 2 == 0 ? a : b).CreateJobAsync(TestData.New(j), TestData.Created(j), Ct), Ct)));
         Assert.Single(results, r => r.IsOk);
+    }
+
+    [Fact]
+    public async Task First_migration_reports_every_script_by_file_name()
+    {
+        await using var store = new SqliteJobStore(Path.Combine(_dir, "fresh.db"));
+        Assert.Equal(["0001_initial.sql", "0002_service_tokens.sql"], await store.ApplyMigrationsAsync(Ct));
+        Assert.Empty(await store.ApplyMigrationsAsync(Ct));
     }
 }

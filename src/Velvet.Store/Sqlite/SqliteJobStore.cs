@@ -1,6 +1,7 @@
 using System.Reflection;
 using DbUp;
 using Microsoft.Data.Sqlite;
+using Velvet.Core.Auth;
 using Velvet.Core.Ports;
 using Velvet.Store.Common;
 
@@ -11,7 +12,7 @@ namespace Velvet.Store.Sqlite;
 /// callers in this process queue instead of meeting SQLITE_BUSY, and the hot-path commands stay prepared.
 /// Reads use pooled connections; WAL lets them run beside the writer.
 /// </summary>
-public sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable, IDisposable
+public sealed partial class SqliteJobStore : IJobStore, IServiceTokenStore, IStoreMigrations, IAsyncDisposable, IDisposable
 {
     /// <summary>How long a connection waits for another process's write lock before failing.</summary>
     private const int BusyTimeoutMs = 10_000;
@@ -41,7 +42,10 @@ public sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable, IDispo
     public string DatabasePath { get; }
 
     /// <inheritdoc/>
-    public async Task MigrateAsync(CancellationToken ct)
+    public Task MigrateAsync(CancellationToken ct) => ApplyMigrationsAsync(ct);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> ApplyMigrationsAsync(CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct);
         try
@@ -62,6 +66,7 @@ public sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable, IDispo
                 throw new InvalidOperationException($"SQLite migration {result.ErrorScript?.Name ?? "(unknown)"} failed on {DatabasePath}: {result.Error?.Message}", result.Error);
             // Prepared statements compiled before a schema change would be re-prepared anyway; start clean.
             ResetWriter();
+            return StoreNames.ScriptNames(result.Scripts);
         }
         finally
         {
