@@ -75,6 +75,16 @@ public static class VelvetServer
                 .ExecuteAsync(ctx.HttpContext).ConfigureAwait(false);
         });
         app.UseAuthentication();
+        // Scalar marks its own asset routes anonymous; the API page and its assets need a token like everything else.
+        app.Use(async (ctx, next) =>
+        {
+            if (ctx.Request.Path.StartsWithSegments("/docs") && ctx.User.Identity?.IsAuthenticated != true)
+            {
+                await ctx.ChallengeAsync().ConfigureAwait(false);
+                return;
+            }
+            await next(ctx).ConfigureAwait(false);
+        });
         app.UseAuthorization();
 
         HealthEndpoints.Map(app, services);

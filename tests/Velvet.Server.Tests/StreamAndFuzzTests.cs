@@ -86,7 +86,7 @@ public class StreamAndFuzzTests
         string[] paths =
         [
             $"/tokens/{Harness.Cred}/rotate", $"/tokens/{Harness.Cred}/revoke", $"/tokens/{Harness.Cred}/rotations/{jobId}/stage",
-            $"/tokens/{Harness.Cred}/rotations/not-a-guid/stage", "/tokens/%00/rotate", $"/tokens/{Harness.Cred}/rotations/{jobId}",
+            $"/tokens/{Harness.Cred}/rotations/not-a-guid/stage", "/tokens/%01/rotate", $"/tokens/{Harness.Cred}/rotations/{jobId}",
             $"/tokens/{Harness.Cred}/rotations?limit=abc", $"/tokens/{Harness.Cred}/rotations?limit=99999", "/tokens/../../etc/passwd",
             $"/tokens/{new string('Z', 3000)}/subscribers", "/jobs/stuck?x=%ff", $"/tokens/{Harness.Cred}/rotations/{Guid.NewGuid()}/stream",
         ];
