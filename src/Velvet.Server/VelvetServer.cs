@@ -75,6 +75,18 @@ public static class VelvetServer
                 .ExecuteAsync(ctx.HttpContext).ConfigureAwait(false);
         });
         app.UseAuthentication();
+        var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Velvet.Server.Requests");
+        app.Use(async (ctx, next) =>
+        {
+            // Who called what: the token name is the audit actor of every request.
+            var started = services.Time.GetTimestamp();
+            try { await next(ctx).ConfigureAwait(false); }
+            finally
+            {
+                Log.Request(requests, ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Response.StatusCode,
+                    ctx.User.Identity?.Name ?? "anonymous", (long)services.Time.GetElapsedTime(started).TotalMilliseconds);
+            }
+        });
         // Scalar marks its own asset routes anonymous; the API page and its assets need a token like everything else.
         app.Use(async (ctx, next) =>
         {

@@ -15,13 +15,14 @@ internal static class ServeCommand
             if (rt.Store is not IServiceTokenStore tokens)
                 throw new CliException(ExitCodes.Config, "this store cannot hold service tokens");
             var listen = parse.GetValue(urls) ?? (io.Environment("PORT") is { Length: > 0 } port ? $"http://0.0.0.0:{port}" : "http://127.0.0.1:8080");
-            var flag = io.Environment("VELVET_ROTATION_ENABLED") ?? io.Environment("VELVET_V2_ROTATION");
+            var flagName = io.Environment("VELVET_ROTATION_ENABLED") is not null ? "VELVET_ROTATION_ENABLED" : "VELVET_V2_ROTATION";
+            var flag = io.Environment(flagName);
             var enabled = flag is null || flag.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
             var services = new ServerServices
             {
                 Manifest = rt.Manifest, Store = rt.Store, Tokens = tokens, Service = rt.Service, Runner = rt.Runner,
                 Masker = rt.Masker, Env = rt.Env, RotationEnabled = enabled,
-                RotationDisabledReason = enabled ? null : $"rotation is switched off on this instance (VELVET_ROTATION_ENABLED={flag}): use the vendor's manual procedure",
+                RotationDisabledReason = enabled ? null : $"rotation is switched off on this instance ({flagName}={flag}): use the vendor's manual procedure",
             };
             await using var app = VelvetServer.Build(services, listen.Split(';', StringSplitOptions.RemoveEmptyEntries));
             io.Err.WriteLine($"velvet serve: env {rt.Env}, manifest {rt.Manifest.SourcePath}, {rt.Manifest.Credentials.Count} credential(s), rotation {(enabled ? "enabled" : "DISABLED")}, listening on {listen}");

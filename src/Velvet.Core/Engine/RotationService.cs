@@ -104,7 +104,7 @@ public sealed partial class RotationService(
     {
         var now = time.GetUtcNow();
         var jobs = await store.ListJobsAsync(new JobQuery { NonTerminalOnly = true, Limit = 1000 }, ct).ConfigureAwait(false);
-        return StuckDetector.Find(jobs, now, options.StuckAfter);
+        return StuckDetector.Find(jobs.Where(j => j.Env == options.Env), now, options.StuckAfter);
     }
 
     internal void Notify(Guid jobId) => JobChanged?.Invoke(jobId);

@@ -35,7 +35,6 @@ internal static class RotationEndpoints
 
         app.MapPost("/tokens/{name}/rotations/{jobId}/stage", async (string name, string jobId, HttpRequest req, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            if (!s.RotationEnabled) return Problems.RotationDisabled(TokenEndpoints.DisabledReason(s));
             var found = await FindAsync(s, name, jobId, ct).ConfigureAwait(false);
             if (found.Problem is not null) return found.Problem;
             var body = await RequestBody.ReadAsync<StageBody>(req, null, ct).ConfigureAwait(false);
@@ -43,6 +42,8 @@ internal static class RotationEndpoints
             var b = body.Value;
             if (!JobActionNames.TryParse(b.Action, out var action))
                 return Problems.BadRequest($"action '{b.Action}' is not one of: {string.Join(", ", JobActionNames.AllNames)}", "action");
+            // With rotation switched off, stopping a job (abort) stays possible; moving it forward does not.
+            if (!s.RotationEnabled && action != JobAction.Abort) return Problems.RotationDisabled(TokenEndpoints.DisabledReason(s));
             SecretValue? value = null;
             if (!string.IsNullOrEmpty(b.NewValue))
             {
