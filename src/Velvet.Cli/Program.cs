@@ -20,6 +20,8 @@ namespace Velvet.Cli
             root.Subcommands.Add(StageCommand.Build(io));
             root.Subcommands.Add(StageCommand.BuildAbort(io));
             root.Subcommands.Add(ResumeCommand.Build(io));
+            root.Subcommands.Add(TokensCommands.Build(io));
+            root.Subcommands.Add(MigrateCommand.Build(io));
             root.Subcommands.Add(DemoCommand.Build(io));
             return root;
         }
