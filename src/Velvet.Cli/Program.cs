@@ -21,6 +21,8 @@ namespace Velvet.Cli
             root.Subcommands.Add(StageCommand.BuildAbort(io));
             root.Subcommands.Add(ResumeCommand.Build(io));
             root.Subcommands.Add(ServeCommand.Build(io));
+            root.Subcommands.Add(TokensCommands.Build(io));
+            root.Subcommands.Add(MigrateCommand.Build(io));
             root.Subcommands.Add(DemoCommand.Build(io));
             return root;
         }

@@ -5,6 +5,7 @@ using Velvet.Core.Manifest;
 using Velvet.Core.Ports;
 using Velvet.Core.Secrets;
 using Velvet.Store;
+using Velvet.Store.Postgres;
 using Velvet.Vendors;
 using Velvet.Vendors.Local;
 
@@ -43,11 +44,7 @@ internal sealed class VelvetRuntime : IAsyncDisposable
         try { box = SecretBox.FromEnvironment(env); }
         catch (MasterKeyException ex) { throw new CliException(ExitCodes.Config, ex.Message); }
 
-        var storeLocation = parse.GetValue(GlobalOptions.Store) ?? env("VELVET_STORE") ?? "sqlite:velvet.db";
-        IJobStore store;
-        try { store = JobStoreFactory.Open(storeLocation); }
-        catch (ArgumentException ex) { throw new CliException(ExitCodes.Config, ex.Message); }
-        await store.MigrateAsync(ct).ConfigureAwait(false);
+        var store = await OpenStoreAsync(parse, env, ct).ConfigureAwait(false);
 
         var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
         {
@@ -62,12 +59,49 @@ internal sealed class VelvetRuntime : IAsyncDisposable
             throw new CliException(ExitCodes.CheckFailed, $"manifest adapters cannot be built ({problems.Count} problem(s)):\n" + string.Join("\n", problems.Select(p => p.ToString())));
         var service = new RotationService(store, bindings, box, masker, options, TimeProvider.System);
         var runner = new JobRunner(service, bindings, secrets ?? new EnvSecretSource(env, masker), box, masker, TimeProvider.System, loggerFactory.CreateLogger<JobRunner>());
-        var actor = parse.GetValue(GlobalOptions.Actor) ?? env("VELVET_ACTOR") ?? env("USER") ?? "operator";
+        var actor = ResolveActor(parse, env);
         return new VelvetRuntime
         {
             Manifest = manifest, Store = store, Service = service, Runner = runner, Masker = masker,
             Env = appEnv, Actor = actor, LoggerFactory = loggerFactory,
         };
+    }
+
+    /// <summary>Where the store lives: --store, else VELVET_STORE, else sqlite:velvet.db.</summary>
+    public static string StoreLocation(ParseResult parse, Func<string, string?> env) =>
+        parse.GetValue(GlobalOptions.Store) ?? env("VELVET_STORE") ?? "sqlite:velvet.db";
+
+    public static string ResolveActor(ParseResult parse, Func<string, string?> env) =>
+        parse.GetValue(GlobalOptions.Actor) ?? env("VELVET_ACTOR") ?? env("USER") ?? "operator";
+
+    /// <summary>
+    /// Opens the store alone (no manifest, no master key) and brings its schema up to date when this connection may:
+    /// always for SQLite; for PostgreSQL unless the role is a restricted runtime role (no access to the migration
+    /// journal), whose schema is the owner's job (<c>velvet migrate</c>).
+    /// </summary>
+    public static async Task<IJobStore> OpenStoreAsync(ParseResult parse, Func<string, string?> env, CancellationToken ct)
+    {
+        IJobStore store;
+        try { store = JobStoreFactory.Open(StoreLocation(parse, env)); }
+        catch (ArgumentException ex) { throw new CliException(ExitCodes.Config, ex.Message); }
+        try
+        {
+            if (store is not PostgresJobStore pg || await pg.MayMigrateAsync(ct).ConfigureAwait(false))
+                await store.MigrateAsync(ct).ConfigureAwait(false);
+            return store;
+        }
+        catch (InvalidOperationException ex) when (store is PostgresJobStore)
+        {
+            if (store is IAsyncDisposable d) await d.DisposeAsync().ConfigureAwait(false);
+            // Typically a restricted runtime role meeting a database nobody migrated yet.
+            throw new CliException(ExitCodes.Config, ex.Message +
+                $"; if the store URL is the restricted runtime role, migrate first with the owner's: velvet migrate --owner-url URL (or {Commands.MigrateCommand.MigrationUrlEnv})");
+        }
+        catch
+        {
+            if (store is IAsyncDisposable d) await d.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     public static VelvetManifest LoadManifest(string path, IReadOnlyList<AdapterKind> kinds)

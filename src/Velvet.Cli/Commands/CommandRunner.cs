@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Velvet.Core.Ports;
 using Velvet.Core.Results;
 using Velvet.Core.Secrets;
 
@@ -14,6 +15,31 @@ internal static class CommandRunner
         {
             await using var rt = await VelvetRuntime.OpenAsync(parse, ct, environment: io.Environment).ConfigureAwait(false);
             return await body(rt, io.Console(rt.Masker)).ConfigureAwait(false);
+        }
+        catch (CliException ex)
+        {
+            io.Error(SecretMasker.Shared, ex.Message);
+            return ex.ExitCode;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="RunAsync"/> for commands that need only the store (tokens): no manifest, no master key,
+    /// just --store / VELVET_STORE.
+    /// </summary>
+    public static async Task<int> RunStoreAsync(CliIO io, ParseResult parse, CancellationToken ct, Func<IJobStore, IAnsiConsole, Task<int>> body)
+    {
+        try
+        {
+            var store = await VelvetRuntime.OpenStoreAsync(parse, io.Environment, ct).ConfigureAwait(false);
+            try
+            {
+                return await body(store, io.Console(SecretMasker.Shared)).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (store is IAsyncDisposable d) await d.DisposeAsync().ConfigureAwait(false);
+            }
         }
         catch (CliException ex)
         {
