@@ -40,6 +40,17 @@ public class MigratePostgresCliTests
             Assert.Contains("applied 0003_service_tokens.sql", migrated.Out, StringComparison.Ordinal);
             Assert.Contains($"runtime role: {appCs.Username}", migrated.Out, StringComparison.Ordinal);
             Assert.Contains("nothing to apply", (await cli.RunAsync("migrate")).Out, StringComparison.Ordinal);
+
+            // serve refuses the owner URL while separation is on (an owner URL is configured).
+            var manifest = Path.Combine(Directory.CreateTempSubdirectory("velvet-serve-").FullName, "velvet.yaml");
+            await File.WriteAllTextAsync(manifest, "version: 1\ncredentials:\n  - token_name: A\n    vendor: { kind: generated }\n    env: test\nconsumers: []\n", ct);
+            cli.Env["VELVET_MANIFEST"] = manifest;
+            cli.Env["VELVET_MASTER_KEY"] = Convert.ToBase64String(new byte[32]);
+            cli.Env["VELVET_STORE"] = ownerCs;
+            var refused = await cli.RunAsync("serve", "--urls", "http://127.0.0.1:0");
+            Assert.Equal(6, refused.Exit);
+            Assert.Contains("refusing to serve with a connection that can run migrations", refused.Err, StringComparison.Ordinal);
+            cli.Env["VELVET_STORE"] = appCs.ConnectionString;
             cli.Env.Remove("VELVET_MIGRATION_URL");
 
             Assert.Equal(0, (await cli.RunAsync("tokens", "create", "--name", "pg", "--scope", "read")).Exit);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Velvet.Core.Auth;
 using Velvet.Server;
+using Velvet.Store.Postgres;
 
 namespace Velvet.Cli.Commands;
 
@@ -14,6 +15,11 @@ internal static class ServeCommand
         {
             if (rt.Store is not IServiceTokenStore tokens)
                 throw new CliException(ExitCodes.Config, "this store cannot hold service tokens");
+            // Two-URL model: when an owner URL exists for migrations, the server must not run with owner powers.
+            if (io.Environment("VELVET_MIGRATION_URL") is { Length: > 0 } && rt.Store is PostgresJobStore pg && await pg.MayMigrateAsync(ct).ConfigureAwait(false))
+                throw new CliException(ExitCodes.Config,
+                    "refusing to serve with a connection that can run migrations (the owner role): set VELVET_STORE to the restricted " +
+                    "runtime role's URL (`velvet migrate` grants it what it needs) and keep the owner URL in VELVET_MIGRATION_URL for migrate only");
             var listen = parse.GetValue(urls) ?? (io.Environment("PORT") is { Length: > 0 } port ? $"http://0.0.0.0:{port}" : "http://127.0.0.1:8080");
             var flagName = io.Environment("VELVET_ROTATION_ENABLED") is not null ? "VELVET_ROTATION_ENABLED" : "VELVET_V2_ROTATION";
             var flag = io.Environment(flagName);
