@@ -20,6 +20,9 @@ public sealed class JsonLinesLoggerProvider(TextWriter output, SecretMasker mask
 
     public void Dispose() { }
 
+    // Logs are read by people and log drains, not embedded in HTML: keep '+' and quotes readable.
+    private static readonly JsonSerializerOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private sealed class Logger(JsonLinesLoggerProvider owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
@@ -48,7 +51,7 @@ public sealed class JsonLinesLoggerProvider(TextWriter output, SecretMasker mask
             }
             // Type only: an exception's message can carry anything a vendor sent back.
             if (exception is not null) entry["exception"] = exception.GetType().FullName;
-            var line = JsonSerializer.Serialize(entry);
+            var line = JsonSerializer.Serialize(entry, Options);
             lock (owner._write) owner._output.WriteLine(line);
         }
 
