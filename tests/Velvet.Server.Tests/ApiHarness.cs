@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
 using Velvet.Core.Auth;
 using Velvet.Engine.Tests.Support;
 using Velvet.Server;
@@ -17,6 +18,8 @@ public sealed class ApiHarness : IAsyncDisposable
     public required WebApplication App { get; init; }
     public required HttpClient Anonymous { get; init; }
     public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
+    /// <summary>Every log line the server wrote, captured before masking (so a test proves nothing needed masking).</summary>
+    public required ListLoggerProvider ServerLogs { get; init; }
 
     public static async Task<ApiHarness> StartAsync(Func<string, string, string>? manifest = null, Func<ServerServices, ServerServices>? tweak = null)
     {
@@ -29,9 +32,14 @@ public sealed class ApiHarness : IAsyncDisposable
             WorkerPollInterval = TimeSpan.FromMilliseconds(200), StreamPollInterval = TimeSpan.FromMilliseconds(50),
         };
         services = tweak?.Invoke(services) ?? services;
-        var app = VelvetServer.Build(services, ["http://127.0.0.1:0"], b => b.WebHost.UseTestServer());
+        var logs = new ListLoggerProvider();
+        var app = VelvetServer.Build(services, ["http://127.0.0.1:0"], b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Logging.AddProvider(logs);
+        });
         await app.StartAsync();
-        var h = new ApiHarness { Engine = engine, App = app, Anonymous = app.GetTestClient() };
+        var h = new ApiHarness { Engine = engine, App = app, Anonymous = app.GetTestClient(), ServerLogs = logs };
         foreach (var (name, scopes) in new[] { ("reader", new[] { Scopes.Read }), ("rotator", new[] { Scopes.Rotate }), ("revoker", new[] { Scopes.Revoke }), ("admin", new[] { Scopes.Admin }) })
             h.Tokens[name] = await h.CreateTokenAsync(name, scopes);
         return h;
