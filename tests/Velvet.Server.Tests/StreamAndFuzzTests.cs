@@ -71,6 +71,24 @@ public class StreamAndFuzzTests
     }
 
     [Fact]
+    public async Task Fifty_subscribers_of_one_job_each_receive_every_event()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var rot = api.As("rotator");
+        var jobId = (await ApiHarness.JsonAsync(await rot.PostAsJsonAsync($"/tokens/{Harness.Cred}/rotate", new { }, Ct))).GetProperty("job_id").GetString();
+        var url = $"/tokens/{Harness.Cred}/rotations/{jobId}/stream";
+        var subscribers = Enumerable.Range(0, 50).Select(_ => ReadSseAsync(api.As("reader"), url)).ToList();
+        await Task.Delay(300, Ct);
+        var stage = $"/tokens/{Harness.Cred}/rotations/{jobId}/stage";
+        await rot.PostAsJsonAsync(stage, new { action = "verify" }, Ct);
+        await api.WaitForAsync(jobId!, "verified");
+        await rot.PostAsJsonAsync(stage, new { action = "abort", reason = "enough" }, Ct);
+        var received = await Task.WhenAll(subscribers);
+        var stored = (await api.Engine.EventsAsync(Guid.Parse(jobId!))).Select(e => e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.All(received, r => Assert.Equal(stored, r.Select(e => e.Id)));
+    }
+
+    [Fact]
     public async Task Malformed_bodies_and_paths_never_get_a_5xx()
     {
         await using var api = await ApiHarness.StartAsync();

@@ -61,7 +61,7 @@ internal static class RotationEndpoints
             return Results.Ok(JobViews.JobWithConsumers(applied.Value, rows));
         }).RequireScope(Scopes.Rotate).WithTags("rotations");
 
-        app.MapGet("/tokens/{name}/rotations/{jobId}/stream", async (string name, string jobId, HttpContext http, CancellationToken ct) =>
+        app.MapGet("/tokens/{name}/rotations/{jobId}/stream", async (string name, string jobId, HttpContext http, JobEventHub hub, CancellationToken ct) =>
         {
             var found = await FindAsync(s, name, jobId, ct).ConfigureAwait(false);
             if (found.Problem is not null) return found.Problem;
@@ -69,7 +69,7 @@ internal static class RotationEndpoints
             var last = http.Request.Headers["Last-Event-ID"].ToString();
             if (last.Length > 0 && !long.TryParse(last, out after))
                 return Problems.BadRequest($"Last-Event-ID must be the id of an event you received (got '{last}')", "Last-Event-ID");
-            return TypedResults.ServerSentEvents(EventStream.ReadAsync(s, found.Job!.JobId, after, ct));
+            return TypedResults.ServerSentEvents(EventStream.ReadAsync(hub, found.Job!.JobId, after, ct));
         }).RequireScope(Scopes.Read).WithTags("rotations");
 
         app.MapGet("/jobs/stuck", async (CancellationToken ct) =>
