@@ -3,6 +3,7 @@ using Velvet.Bench;
 const string Usage = """
     usage: velvet-bench fanout      [--consumers 1000] [--concurrency 64] [--latency-ms 20] [--store sqlite|postgres] [--profile on]
            velvet-bench transitions [--store sqlite|postgres] [--clients 8] [--seconds 10]
+           velvet-bench api         [--store postgres|sqlite] [--clients 200] [--seconds 10] [--subscribers 1000]
     PostgreSQL: set VELVET_BENCH_PG_APP and VELVET_BENCH_PG_OWNER (Npgsql connection strings; bench/run.sh does it).
     """;
 
@@ -14,6 +15,7 @@ try
     {
         "fanout" => await FanoutBench.RunAsync(rest),
         "transitions" => await TransitionsBench.RunAsync(rest),
+        "api" => await ApiBench.RunAsync(rest),
         _ => Fail($"unknown benchmark '{args[0]}'"),
     };
 }
