@@ -1,6 +1,6 @@
 namespace Velvet.Cli;
 
-/// <summary>Every exit code of <c>velvet</c>, documented once (docs/cli.md mirrors this table).</summary>
+/// <summary>Every exit code of <c>velvet</c>, documented once (docs/operator-guide.md mirrors this table).</summary>
 public static class ExitCodes
 {
     /// <summary>Success.</summary>
