@@ -52,7 +52,7 @@ internal sealed class VelvetRuntime : IAsyncDisposable
             b.AddProvider(new MaskingLoggerProvider(new StderrLoggerProvider(), masker));
         });
         // Keyed fingerprints of what each consumer was sent: which version a write-only consumer holds, without the value.
-        var options = new EngineOptions { Env = appEnv, FingerprintKey = box.DeriveKey("consumer-fingerprint") };
+        var options = new EngineOptions { Env = appEnv, FingerprintKey = box.DeriveKey("consumer-fingerprint"), LeaseDuration = LeaseDuration(env("VELVET_LEASE_SECONDS")) };
         var bindings = new CredentialBindings(manifest, catalog);
         var problems = bindings.Check(appEnv);
         if (problems.Count > 0)
@@ -112,6 +112,15 @@ internal sealed class VelvetRuntime : IAsyncDisposable
         if (!result.IsValid)
             throw new CliException(ExitCodes.CheckFailed, $"manifest is invalid ({result.Errors.Count} error(s)):\n" + string.Join("\n", result.Errors));
         return result.Manifest!;
+    }
+
+    /// <summary>VELVET_LEASE_SECONDS: how long a worker owns a job's step before another replica may take it over.</summary>
+    internal static TimeSpan LeaseDuration(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return TimeSpan.FromSeconds(120);
+        if (!int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 86_400)
+            throw new CliException(ExitCodes.Config, $"VELVET_LEASE_SECONDS must be a whole number of seconds from 1 to 86400 (got '{text}'); default 120");
+        return TimeSpan.FromSeconds(seconds);
     }
 
     private static string? SingleEnv(VelvetManifest m)

@@ -31,7 +31,7 @@ internal static class ServeCommand
                 RotationDisabledReason = enabled ? null : $"rotation is switched off on this instance ({flagName}={flag}): use the vendor's manual procedure",
             };
             await using var app = VelvetServer.Build(services, listen.Split(';', StringSplitOptions.RemoveEmptyEntries));
-            io.Err.WriteLine($"velvet serve: env {rt.Env}, manifest {rt.Manifest.SourcePath}, {rt.Manifest.Credentials.Count} credential(s), rotation {(enabled ? "enabled" : "DISABLED")}, listening on {listen}");
+            io.Err.WriteLine($"velvet serve: env {rt.Env}, manifest {rt.Manifest.SourcePath}, {rt.Manifest.Credentials.Count} credential(s), rotation {(enabled ? "enabled" : "DISABLED")}, lease {rt.Service.Options.LeaseDuration.TotalSeconds:0}s, listening on {listen}");
             await app.StartAsync(ct).ConfigureAwait(false);
             try { await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false); }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }

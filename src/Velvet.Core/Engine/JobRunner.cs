@@ -42,17 +42,63 @@ public sealed partial class JobRunner(
                 Log.LeaseHeld(logger, jobId);
                 return job;
             }
+            using var lost = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            Task? renewing = null;
             try
             {
-                var progressed = await StepAsync(job, gate, ct).ConfigureAwait(false);
+                // The read above came before the lease: another replica may have run this very step and released
+                // its lease in between. Only a read under our lease may decide what to do, or the step runs twice.
+                var current = await _store.GetJobAsync(jobId, ct).ConfigureAwait(false);
+                if (current is null || current.Version != job.Version) continue;
+                renewing = RenewLeaseAsync(jobId, lost, lost.Token);
+                var progressed = await StepAsync(current, gate, lost.Token).ConfigureAwait(false);
                 if (!progressed) return await _store.GetJobAsync(jobId, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (lost.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                // The lease ran out under a step (a stall longer than the lease): another worker may own the job now.
+                Log.LeaseLost(logger, jobId);
+                return await _store.GetJobAsync(jobId, CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
+                await lost.CancelAsync().ConfigureAwait(false);
+                if (renewing is not null) await renewing.ConfigureAwait(false);
                 await _store.ReleaseLeaseAsync(jobId, _options.InstanceId, CancellationToken.None).ConfigureAwait(false);
             }
         }
         throw new InvalidOperationException($"job {jobId} did not settle after 64 steps: engine bug");
+    }
+
+    /// <summary>
+    /// Extends our lease every third of its duration while a step runs, so a slow step keeps it. When the lease
+    /// cannot be extended (it expired and another worker took it, or the store is unreachable), cancels the step
+    /// through <paramref name="lost"/>.
+    /// Ends when <paramref name="stop"/> is cancelled; never throws.
+    /// </summary>
+    private async Task RenewLeaseAsync(Guid jobId, CancellationTokenSource lost, CancellationToken stop)
+    {
+        var every = _options.LeaseDuration / 3;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, time, stop).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                if (!await _store.TryAcquireLeaseAsync(jobId, _options.InstanceId, now, now + _options.LeaseDuration, stop).ConfigureAwait(false))
+                {
+                    await lost.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store is unreachable: we cannot know the lease is still ours, so stop the step rather than guess.
+            Log.RenewFailed(logger, jobId, ex.GetType().Name);
+            await lost.CancelAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>An operator gate the job's auto-advance policy passes for the operator, if any.</summary>

@@ -23,6 +23,12 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Warning, "an adapter threw {ExceptionType}; recorded as a permanent failure")]
     public static partial void AdapterCrashed(ILogger logger, string exceptionType);
 
+    [LoggerMessage(1008, LogLevel.Warning, "job_id={JobId} lost the lease during a step; stopped it, another worker resumes the job")]
+    public static partial void LeaseLost(ILogger logger, Guid jobId);
+
+    [LoggerMessage(1009, LogLevel.Warning, "job_id={JobId} could not extend the lease: {Error}")]
+    public static partial void RenewFailed(ILogger logger, Guid jobId, string error);
+
     [LoggerMessage(1007, LogLevel.Error, "job_id={JobId} worker step failed: {Error}")]
     public static partial void WorkerFailed(ILogger logger, Guid jobId, string error);
 }

@@ -1,0 +1,139 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using Velvet.Core.Engine;
+using Velvet.Core.Jobs;
+using Velvet.Core.Ports;
+using Velvet.Engine.Tests.Support;
+using Velvet.Vendors;
+
+namespace Velvet.Engine.Tests;
+
+/// <summary>Two workers (replicas) over one store: a step runs once, whoever wins the lease.</summary>
+public class ReplicaLeaseTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A second replica's runner over the same store and vendor state, with its own lease identity.</summary>
+    private static JobRunner Replica(Harness h, IJobStore store, string instance, TimeSpan? lease = null)
+    {
+        var bindings = new CredentialBindings(h.Manifest, new BuiltInAdapterCatalog(new BuiltInAdapterOptions { StateDirectory = h.StateDir, Masker = h.Masker }));
+        var options = h.Options with { InstanceId = instance, LeaseDuration = lease ?? h.Options.LeaseDuration };
+        var service = new RotationService(store, bindings, h.Box, h.Masker, options, TimeProvider.System);
+        return new JobRunner(service, bindings, h.Secrets, h.Box, h.Masker, TimeProvider.System, h.LoggerFactory.CreateLogger<JobRunner>());
+    }
+
+    private static int Steps(Harness h, Guid jobId, string status) =>
+        h.Logs.Lines.Count(l => l.Contains($"job_id={jobId}", StringComparison.Ordinal) && l.EndsWith($"step from {status}", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task A_replica_that_read_the_job_before_another_finished_the_step_does_not_run_it_again()
+    {
+        await using var h = await Harness.StartAsync();
+        await h.SeedAsync();
+        var job = await h.StartJobAsync();
+        await h.ActAsync(job.JobId, JobAction.Verify);
+        (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "alice" })).Unwrap();
+
+        // Replica B reads the job (minting), then, just before B asks for the lease, replica A runs the whole way
+        // to the gate and releases its lease: B's read is stale by the time B holds the lease.
+        var interleaved = 0;
+        var store = LeaseHook.Wrap(h.Store, async owner =>
+        {
+            if (owner == "replica-b" && Interlocked.Exchange(ref interleaved, 1) == 0)
+                Assert.Equal(JobStatus.Validated, (await h.Runner.RunAsync(job.JobId, CancellationToken.None))!.Status);
+        });
+        var b = Replica(h, store, "replica-b");
+        var after = await b.RunAsync(job.JobId, Ct);
+
+        Assert.Equal(1, interleaved);
+        Assert.Equal(JobStatus.Validated, after!.Status);
+        Assert.Equal(1, Steps(h, job.JobId, "minting"));
+        Assert.Equal(1, Steps(h, job.JobId, "distributing"));
+        Assert.Equal(1, h.Apps.For("billing").Updates);
+        Assert.DoesNotContain(h.Logs.Lines, l => l.Contains("lost a race", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_step_longer_than_the_lease_keeps_it_and_no_other_replica_runs_it_meanwhile()
+    {
+        var lease = TimeSpan.FromMilliseconds(600);
+        await using var h = await Harness.StartAsync(options: o => o with { InstanceId = "replica-a", LeaseDuration = lease });
+        await h.SeedAsync();
+        var job = await h.StartJobAsync();
+        await h.ActAsync(job.JobId, JobAction.Verify);
+        (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "alice" })).Unwrap();
+
+        var gate = new TaskCompletionSource();
+        h.Apps.For("search").Gate = gate;
+        var a = h.Runner.RunAsync(job.JobId, Ct);
+        while (Volatile.Read(ref h.Apps.For("search").Updates) == 0) await Task.Delay(10, Ct);
+
+        // A is stuck in distribute for several lease lengths; B keeps trying and must always find the lease held.
+        var b = Replica(h, h.Store, "replica-b", lease);
+        for (var i = 0; i < 6; i++)
+        {
+            await Task.Delay(lease / 2, Ct);
+            Assert.Equal(JobStatus.Distributing, (await b.RunAsync(job.JobId, Ct))!.Status);
+        }
+        gate.SetResult();
+        Assert.Equal(JobStatus.Validated, (await a)!.Status);
+        Assert.Equal(1, Steps(h, job.JobId, "distributing"));
+        Assert.Equal(1, h.Apps.For("search").Updates);
+    }
+
+    [Fact]
+    public async Task A_replica_whose_lease_was_taken_over_stops_its_step()
+    {
+        var lease = TimeSpan.FromMilliseconds(300);
+        await using var h = await Harness.StartAsync(options: o => o with { InstanceId = "replica-a", LeaseDuration = lease });
+        await h.SeedAsync();
+        var job = await h.StartJobAsync();
+        await h.ActAsync(job.JobId, JobAction.Verify);
+        (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "alice" })).Unwrap();
+
+        var gate = new TaskCompletionSource();
+        h.Apps.For("search").Gate = gate;
+        var a = h.Runner.RunAsync(job.JobId, Ct);
+        while (Volatile.Read(ref h.Apps.For("search").Updates) == 0) await Task.Delay(10, Ct);
+
+        // Someone else takes the lease as if A had stalled past it: A's next renewal fails and A stops the step.
+        var now = TimeProvider.System.GetUtcNow();
+        await h.Store.ReleaseLeaseAsync(job.JobId, "replica-a", Ct);
+        Assert.True(await h.Store.TryAcquireLeaseAsync(job.JobId, "replica-b", now, now.AddMinutes(5), Ct));
+        var stopped = await a.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(JobStatus.Distributing, stopped!.Status);
+        Assert.Contains(h.Logs.Lines, l => l.Contains("lost the lease during a step", StringComparison.Ordinal));
+        gate.SetResult();
+    }
+}
+
+/// <summary>Forwards every call to a store, running a hook before each lease acquisition (to interleave replicas).</summary>
+public class LeaseHook : DispatchProxy
+{
+    private IJobStore _inner = null!;
+    private Func<string, Task> _beforeAcquire = null!;
+
+    public static IJobStore Wrap(IJobStore inner, Func<string, Task> beforeAcquire)
+    {
+        var proxy = Create<IJobStore, LeaseHook>();
+        var hook = (LeaseHook)(object)proxy;
+        hook._inner = inner;
+        hook._beforeAcquire = beforeAcquire;
+        return proxy;
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        ArgumentNullException.ThrowIfNull(targetMethod);
+        if (targetMethod.Name == nameof(IJobStore.TryAcquireLeaseAsync))
+            return AcquireAsync(targetMethod, args!);
+        try { return targetMethod.Invoke(_inner, args); }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null) { throw ex.InnerException; }
+    }
+
+    private async Task<bool> AcquireAsync(MethodInfo method, object?[] args)
+    {
+        await _beforeAcquire((string)args[1]!);
+        return await (Task<bool>)method.Invoke(_inner, args)!;
+    }
+}
