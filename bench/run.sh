@@ -31,6 +31,7 @@ run fanout --store sqlite --consumers "$CONSUMERS" --concurrency "$CONCURRENCY" 
 run fanout --store postgres --consumers "$CONSUMERS" --concurrency "$CONCURRENCY" --latency-ms "$LATENCY_MS"
 run transitions --store sqlite --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
 run transitions --store postgres --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
+run api --store postgres --clients "${API_CLIENTS:-200}" --seconds "$SECONDS_PER_RUN" --subscribers "${SUBSCRIBERS:-1000}"
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 echo
