@@ -53,6 +53,15 @@ while read -r line; do
       printf '%-34s %-12s %12s/s %14s/s %8s%% %s\n' "transitions c=$CLIENTS ${SECONDS_PER_RUN}s" "$store" \
         "$(field transitions_per_s "$line")" "$(field baseline_per_s "$line")" "$(field ratio_pct "$line")" "$target  baseline: $(field baseline "$line" | tr _ ' ')"
       ;;
+    api)
+      printf '%-34s %-12s %8s ms p99 %9s ms p99 %8sx %s
+' "api $(field what "$line" | tr _ ' ') c=$(field clients "$line")" "$store" \
+        "$(field p99_ms "$line")" "$(field base_p99_ms "$line")" "$(field p99_ratio "$line")" "<= 2x; throughput $(field throughput_pct "$line")% (>= 25 %)"
+      ;;
+    streams)
+      printf '%-34s %-12s %s\n' "streams subscribers=$(field subscribers "$line")" "postgres" \
+        "$(field complete "$line") complete, transition→last subscriber median $(field delay_median_ms "$line") ms, max $(field delay_max_ms "$line") ms"
+      ;;
   esac
 done < <(grep '^RESULT ' "$LOG")
 rm -f "$LOG"
