@@ -23,6 +23,7 @@ namespace Velvet.Cli
             root.Subcommands.Add(ServeCommand.Build(io));
             root.Subcommands.Add(TokensCommands.Build(io));
             root.Subcommands.Add(MigrateCommand.Build(io));
+            root.Subcommands.Add(SubscribersCommands.Build(io));
             root.Subcommands.Add(DemoCommand.Build(io));
             return root;
         }

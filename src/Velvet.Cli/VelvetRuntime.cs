@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Velvet.Core.Engine;
 using Velvet.Core.Manifest;
 using Velvet.Core.Ports;
+using Velvet.Core.Registry;
 using Velvet.Core.Secrets;
 using Velvet.Store;
 using Velvet.Store.Postgres;
@@ -28,6 +29,8 @@ internal sealed class VelvetRuntime : IAsyncDisposable
     public required string Env { get; init; }
     public required string Actor { get; init; }
     public required ILoggerFactory LoggerFactory { get; init; }
+    /// <summary>The subscriber registry when the store has one (both of Velvet's stores do).</summary>
+    public SubscriberRegistry? Registry { get; init; }
 
     public static async Task<VelvetRuntime> OpenAsync(ParseResult parse, CancellationToken ct, ISecretSource? secrets = null, Func<string, string?>? environment = null)
     {
@@ -54,16 +57,23 @@ internal sealed class VelvetRuntime : IAsyncDisposable
         // Keyed fingerprints of what each consumer was sent: which version a write-only consumer holds, without the value.
         var options = new EngineOptions { Env = appEnv, FingerprintKey = box.DeriveKey("consumer-fingerprint"), LeaseDuration = LeaseDuration(env("VELVET_LEASE_SECONDS")) };
         var bindings = new CredentialBindings(manifest, catalog);
+        var actor = ResolveActor(parse, env);
+        SubscriberRegistry? registry = null;
+        if (store is ISubscriberStore subscribers)
+        {
+            // ADR-0041: the manifest seeds the subscribers table once; from then on the table says who holds a copy.
+            registry = new SubscriberRegistry(subscribers, bindings, manifest, TimeProvider.System);
+            await registry.SeedAndLoadAsync(actor, ct).ConfigureAwait(false);
+        }
         var problems = bindings.Check(appEnv);
         if (problems.Count > 0)
             throw new CliException(ExitCodes.CheckFailed, $"manifest adapters cannot be built ({problems.Count} problem(s)):\n" + string.Join("\n", problems.Select(p => p.ToString())));
         var service = new RotationService(store, bindings, box, masker, options, TimeProvider.System);
         var runner = new JobRunner(service, bindings, secrets ?? new EnvSecretSource(env, masker), box, masker, TimeProvider.System, loggerFactory.CreateLogger<JobRunner>());
-        var actor = ResolveActor(parse, env);
         return new VelvetRuntime
         {
             Manifest = manifest, Store = store, Service = service, Runner = runner, Masker = masker,
-            Env = appEnv, Actor = actor, LoggerFactory = loggerFactory,
+            Env = appEnv, Actor = actor, LoggerFactory = loggerFactory, Registry = registry,
         };
     }
 

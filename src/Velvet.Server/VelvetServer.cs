@@ -53,6 +53,7 @@ public static class VelvetServer
             .ConfigureResource(r => r.AddService("velvet"))
             .WithMetrics(m => m.AddMeter(VelvetMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
         builder.Services.AddHostedService<JobStatusGauge>();
+        builder.Services.AddHostedService<RegistryReloader>();
         if (services.RunWorker) builder.Services.AddHostedService<WorkerService>();
         configure?.Invoke(builder);
 
@@ -103,6 +104,7 @@ public static class VelvetServer
         HealthEndpoints.Map(app, services);
         TokenEndpoints.Map(app, services);
         RotationEndpoints.Map(app, services);
+        SubscriberEndpoints.Map(app, services);
         // Documentation and metrics answer only with a token too: nothing but health is anonymous.
         app.MapOpenApi().RequireScope(Scopes.Read);
         app.MapScalarApiReference("/docs").RequireScope(Scopes.Read);

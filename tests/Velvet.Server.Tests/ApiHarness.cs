@@ -25,8 +25,15 @@ public sealed class ApiHarness : IAsyncDisposable
     {
         var engine = await Harness.StartAsync(manifest);
         await engine.SeedAsync();
+        Velvet.Core.Registry.SubscriberRegistry? registry = null;
+        if (engine.Store is Velvet.Core.Ports.ISubscriberStore subs)
+        {
+            registry = new Velvet.Core.Registry.SubscriberRegistry(subs, engine.Service.Bindings, engine.Manifest, TimeProvider.System);
+            await registry.SeedAndLoadAsync("test", CancellationToken.None);
+        }
         var services = new ServerServices
         {
+            Registry = registry,
             Manifest = engine.Manifest, Store = engine.Store, Tokens = (IServiceTokenStore)engine.Store, Service = engine.Service,
             Runner = engine.Runner, Masker = engine.Masker, Env = "test",
             WorkerPollInterval = TimeSpan.FromMilliseconds(200), StreamPollInterval = TimeSpan.FromMilliseconds(50),

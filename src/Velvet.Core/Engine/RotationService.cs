@@ -25,6 +25,9 @@ public sealed partial class RotationService(
     public EngineOptions Options => options;
     public VelvetManifest Manifest => bindings.Manifest;
 
+    /// <summary>The live bindings (the subscriber registry swaps their manifest at runtime).</summary>
+    public CredentialBindings Bindings => bindings;
+
     public async Task<Result<JobCreated>> StartAsync(StartRequest request, CancellationToken ct)
     {
         var credential = bindings.Manifest.FindCredential(request.CredentialName);

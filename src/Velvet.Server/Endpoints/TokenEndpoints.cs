@@ -26,14 +26,14 @@ internal static class TokenEndpoints
         app.MapGet("/tokens", () => Results.Ok(new
         {
             env = s.Env,
-            tokens = s.Manifest.Credentials.Where(c => c.Env == s.Env).Select(c => new
+            tokens = s.Service.Manifest.Credentials.Where(c => c.Env == s.Env).Select(c => new
             {
                 token_name = c.TokenName,
                 vendor = c.Vendor.Kind,
                 mode = Naming(c.Mode.ToString()),
                 active = c.Active,
                 canonical_consumer = c.CanonicalConsumer,
-                consumers = s.Manifest.ConsumersOf(c.TokenName, s.Env).Count,
+                consumers = s.Service.Manifest.ConsumersOf(c.TokenName, s.Env).Count,
                 runbook_url = c.RunbookUrl,
                 description = c.Description,
             }),
@@ -41,14 +41,14 @@ internal static class TokenEndpoints
 
         app.MapGet("/tokens/{name}/subscribers", (string name) =>
         {
-            var credential = s.Manifest.FindCredential(name);
+            var credential = s.Service.Manifest.FindCredential(name);
             if (credential is null || credential.Env != s.Env)
                 return Problems.Problem(404, "not_found", "Not found", $"credential '{name}' is not registered for env {s.Env}: nothing holds it as far as this Velvet knows");
             return Results.Ok(new
             {
                 token_name = name,
                 env = s.Env,
-                subscribers = s.Manifest.ConsumersOf(name, s.Env).Select(c => new
+                subscribers = s.Service.Manifest.ConsumersOf(name, s.Env).Select(c => new
                 {
                     consumer_id = c.ConsumerId,
                     kind = c.Kind,
