@@ -58,16 +58,16 @@ internal sealed class VelvetRuntime : IAsyncDisposable
         var options = new EngineOptions { Env = appEnv, FingerprintKey = box.DeriveKey("consumer-fingerprint"), LeaseDuration = LeaseDuration(env("VELVET_LEASE_SECONDS")) };
         var bindings = new CredentialBindings(manifest, catalog);
         var actor = ResolveActor(parse, env);
+        // The file first: a manifest that cannot be built must never seed the subscribers table.
+        ThrowIfProblems(bindings.Check(appEnv), "manifest adapters cannot be built");
         SubscriberRegistry? registry = null;
         if (store is ISubscriberStore subscribers)
         {
             // ADR-0041: the manifest seeds the subscribers table once; from then on the table says who holds a copy.
             registry = new SubscriberRegistry(subscribers, bindings, manifest, TimeProvider.System);
             await registry.SeedAndLoadAsync(actor, ct).ConfigureAwait(false);
+            ThrowIfProblems(bindings.Check(appEnv), "registered subscribers cannot be built (fix them with PUT/DELETE /api/v1/subscribers)");
         }
-        var problems = bindings.Check(appEnv);
-        if (problems.Count > 0)
-            throw new CliException(ExitCodes.CheckFailed, $"manifest adapters cannot be built ({problems.Count} problem(s)):\n" + string.Join("\n", problems.Select(p => p.ToString())));
         var service = new RotationService(store, bindings, box, masker, options, TimeProvider.System);
         var runner = new JobRunner(service, bindings, secrets ?? new EnvSecretSource(env, masker), box, masker, TimeProvider.System, loggerFactory.CreateLogger<JobRunner>());
         return new VelvetRuntime
@@ -75,6 +75,12 @@ internal sealed class VelvetRuntime : IAsyncDisposable
             Manifest = manifest, Store = store, Service = service, Runner = runner, Masker = masker,
             Env = appEnv, Actor = actor, LoggerFactory = loggerFactory, Registry = registry,
         };
+    }
+
+    private static void ThrowIfProblems(IReadOnlyList<ManifestError> problems, string what)
+    {
+        if (problems.Count > 0)
+            throw new CliException(ExitCodes.CheckFailed, $"{what} ({problems.Count} problem(s)):\n" + string.Join("\n", problems.Select(p => p.ToString())));
     }
 
     /// <summary>Where the store lives: --store, else VELVET_STORE, else sqlite:velvet.db.</summary>
