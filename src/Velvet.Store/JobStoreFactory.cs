@@ -15,6 +15,8 @@ namespace Velvet.Store;
 /// Service tokens live in the same database: the store <see cref="Open"/> returns also implements
 /// <see cref="IServiceTokenStore"/> (same connection or data source, and for SQLite the same single writer), so a
 /// host opens one store and uses it for both: <c>var tokens = JobStoreFactory.Tokens(store);</c> (or cast it).
+/// The runtime subscriber registry and the system audit (<see cref="ISubscriberStore"/>) live there as well:
+/// <c>JobStoreFactory.Subscribers(store)</c>.
 /// It implements <see cref="IStoreMigrations"/> too, for callers that want to know which migrations ran.
 /// </remarks>
 public static class JobStoreFactory
@@ -61,6 +63,11 @@ public static class JobStoreFactory
     /// <exception cref="ArgumentException">The store is not one of Velvet's (e.g. a test double without tokens).</exception>
     public static IServiceTokenStore Tokens(IJobStore store) => store as IServiceTokenStore
         ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store service tokens; open the store with JobStoreFactory.Open", nameof(store));
+
+    /// <summary>The subscriber-registry side of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
+    /// <exception cref="ArgumentException">The store is not one of Velvet's (e.g. a test double without a registry).</exception>
+    public static ISubscriberStore Subscribers(IJobStore store) => store as ISubscriberStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store subscribers; open the store with JobStoreFactory.Open", nameof(store));
 
     private static bool LooksLikeConnectionString(string s) =>
         s.Contains('=', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal);

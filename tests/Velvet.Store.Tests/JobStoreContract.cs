@@ -18,9 +18,21 @@ public abstract partial class JobStoreContract : IAsyncDisposable
     /// <summary>A new, not yet migrated store over the backend's test database.</summary>
     protected abstract Task<IJobStore> CreateStoreAsync();
 
+    /// <summary>A new, not yet migrated store over a database (or schema) of its own, empty of every other test's rows.</summary>
+    protected abstract Task<IJobStore> CreateIsolatedStoreAsync();
+
     protected async Task<IJobStore> StoreAsync()
     {
         var store = await CreateStoreAsync();
+        _opened.Add(store);
+        await store.MigrateAsync(Ct);
+        return store;
+    }
+
+    /// <summary>A migrated store no other test shares: for tests that need whole tables to themselves (seeding).</summary>
+    protected async Task<IJobStore> IsolatedStoreAsync()
+    {
+        var store = await CreateIsolatedStoreAsync();
         _opened.Add(store);
         await store.MigrateAsync(Ct);
         return store;

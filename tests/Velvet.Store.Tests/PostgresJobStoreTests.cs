@@ -7,10 +7,72 @@ namespace Velvet.Store.Tests;
 /// <summary>The contract on PostgreSQL (owner migrates, app runs), plus the role separation the migrations set up.</summary>
 public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract, IClassFixture<PostgresFixture>
 {
+    private readonly List<string> _isolatedSchemas = [];
+
     protected override Task<IJobStore> CreateStoreAsync()
     {
         pg.Require();
         return Task.FromResult<IJobStore>(new PostgresJobStore(pg.AppConnectionString, pg.OwnerConnectionString));
+    }
+
+    /// <summary>A schema of its own (beside the class fixture's), dropped when the test ends.</summary>
+    protected override async Task<IJobStore> CreateIsolatedStoreAsync()
+    {
+        pg.Require();
+        var schema = "velvet_i_" + Guid.NewGuid().ToString("N")[..10];
+        await using (var conn = new NpgsqlConnection(pg.OwnerConnectionString))
+        {
+            await conn.OpenAsync(Ct);
+            await using var cmd = new NpgsqlCommand(
+                $"CREATE SCHEMA {schema}; GRANT USAGE ON SCHEMA {schema} TO {PostgresJobStore.QuoteIdentifier(pg.AppRole)};", conn);
+            await cmd.ExecuteNonQueryAsync(Ct);
+        }
+        _isolatedSchemas.Add(schema);
+        return new PostgresJobStore(
+            new NpgsqlConnectionStringBuilder(pg.AppConnectionString) { SearchPath = schema }.ConnectionString,
+            new NpgsqlConnectionStringBuilder(pg.OwnerConnectionString) { SearchPath = schema }.ConnectionString);
+    }
+
+    protected override async ValueTask DisposeBackendAsync()
+    {
+        if (_isolatedSchemas.Count == 0) return;
+        await using var conn = new NpgsqlConnection(pg.OwnerConnectionString);
+        await conn.OpenAsync();
+        foreach (var schema in _isolatedSchemas)
+        {
+            await using var cmd = new NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
+    public async Task App_role_can_append_and_read_system_events_but_not_change_or_delete_them()
+    {
+        var store = await IsolatedStoreAsync();
+        await JobStoreFactory.Subscribers(store).AppendSystemEventAsync(
+            new SystemEvent { At = TestData.T0, Actor = "alice", Kind = "test.note", Detail = "{}" }, Ct);
+        var app = new NpgsqlConnectionStringBuilder(pg.AppConnectionString) { SearchPath = _isolatedSchemas[^1] }.ConnectionString;
+        await using var conn = new NpgsqlConnection(app);
+        await conn.OpenAsync(Ct);
+        await using (var insert = new NpgsqlCommand("INSERT INTO system_events (at, actor, kind, detail) VALUES (now(), 'test', 'note', '{}')", conn))
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync(Ct));
+        await using (var select = new NpgsqlCommand("SELECT count(*) FROM system_events", conn))
+            Assert.Equal(2L, await select.ExecuteScalarAsync(Ct));
+        foreach (var sql in new[]
+        {
+            "UPDATE system_events SET detail = 'rewritten'",
+            "DELETE FROM system_events",
+            "TRUNCATE system_events",
+            "INSERT INTO subscribers_version (id, version) VALUES (2, 0)",
+            "DELETE FROM subscribers_version",
+            "TRUNCATE subscribers",
+        })
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            var ex = await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteNonQueryAsync(Ct));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState); // 42501
+        }
+        Assert.Equal(2, (await JobStoreFactory.Subscribers(store).ListSystemEventsAsync(10, Ct)).Count);
     }
 
     [Fact]
@@ -57,7 +119,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
         await using var conn = new NpgsqlConnection(pg.OwnerConnectionString);
         await conn.OpenAsync(Ct);
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM velvet_schema_migrations", conn);
-        Assert.Equal(3L, await cmd.ExecuteScalarAsync(Ct));
+        Assert.Equal(4L, await cmd.ExecuteScalarAsync(Ct));
     }
 
     [Fact]
@@ -129,7 +191,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
         {
             await using (var store = new PostgresJobStore(owner))
             {
-                Assert.Equal(["0001_initial.sql", "0002_app_grants.sql", "0003_service_tokens.sql"], await store.ApplyMigrationsAsync(Ct));
+                Assert.Equal(["0001_initial.sql", "0002_app_grants.sql", "0003_service_tokens.sql", "0004_subscribers.sql"], await store.ApplyMigrationsAsync(Ct));
                 Assert.Empty(await store.ApplyMigrationsAsync(Ct));
                 Assert.True(await store.MayMigrateAsync(Ct));
             }

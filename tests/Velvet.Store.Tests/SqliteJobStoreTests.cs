@@ -12,6 +12,9 @@ public sealed class SqliteJobStoreTests : JobStoreContract
     protected override Task<IJobStore> CreateStoreAsync() =>
         Task.FromResult<IJobStore>(new SqliteJobStore(Path.Combine(_dir, "velvet.db")));
 
+    protected override Task<IJobStore> CreateIsolatedStoreAsync() =>
+        Task.FromResult<IJobStore>(new SqliteJobStore(Path.Combine(_dir, "isolated-" + Guid.NewGuid().ToString("N")[..12] + ".db")));
+
     protected override ValueTask DisposeBackendAsync()
     {
         Directory.Delete(_dir, recursive: true);
@@ -28,7 +31,7 @@ public sealed class SqliteJobStoreTests : JobStoreContract
         cmd.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await cmd.ExecuteScalarAsync(Ct));
         cmd.CommandText = "SELECT count(*) FROM velvet_schema_migrations";
-        Assert.Equal(2L, await cmd.ExecuteScalarAsync(Ct));
+        Assert.Equal(3L, await cmd.ExecuteScalarAsync(Ct));
     }
 
     [Fact]
@@ -44,6 +47,35 @@ public sealed class SqliteJobStoreTests : JobStoreContract
         cmd.CommandText = "DELETE FROM job_events";
         Assert.Contains("append-only", (await Assert.ThrowsAsync<SqliteException>(() => cmd.ExecuteNonQueryAsync(Ct))).Message, StringComparison.Ordinal);
         Assert.Single(await store.GetEventsAsync(job.JobId, 0, Ct));
+    }
+
+    [Fact]
+    public async Task System_events_cannot_be_changed_or_deleted()
+    {
+        var store = (SqliteJobStore)await IsolatedStoreAsync();
+        await store.AppendSystemEventAsync(new Velvet.Core.Ports.SystemEvent { At = TestData.T0, Actor = "alice", Kind = "test.note", Detail = "{}" }, Ct);
+        await using var conn = new SqliteConnection($"Data Source={store.DatabasePath}");
+        await conn.OpenAsync(Ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "UPDATE system_events SET detail = 'x'";
+        Assert.Contains("append-only", (await Assert.ThrowsAsync<SqliteException>(() => cmd.ExecuteNonQueryAsync(Ct))).Message, StringComparison.Ordinal);
+        cmd.CommandText = "DELETE FROM system_events";
+        Assert.Contains("append-only", (await Assert.ThrowsAsync<SqliteException>(() => cmd.ExecuteNonQueryAsync(Ct))).Message, StringComparison.Ordinal);
+        Assert.Equal("{}", Assert.Single(await store.ListSystemEventsAsync(10, Ct)).Detail);
+    }
+
+    [Fact]
+    public async Task Two_store_instances_on_one_file_seed_subscribers_once()
+    {
+        var a = (SqliteJobStore)await IsolatedStoreAsync();
+        await using var b = new SqliteJobStore(a.DatabasePath);
+        await b.MigrateAsync(Ct);
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).SeedSubscribersAsync(
+            [new Velvet.Core.Ports.SubscriberRecord { TokenName = "tok", ConsumerId = $"c{i}", Env = "prod", SpecJson = "{}", UpdatedAt = TestData.T0, UpdatedBy = "seed" }],
+            new Velvet.Core.Ports.SystemEvent { At = TestData.T0, Actor = "seed", Kind = "velvet.subscribers.seeded", Detail = "{}" }, Ct), Ct)));
+        Assert.Single(results, r => r);
+        Assert.Single(await b.ListSubscribersAsync(Ct));
+        Assert.Single(await a.ListSystemEventsAsync(10, Ct));
     }
 
     [Fact]
@@ -63,7 +95,7 @@ public sealed class SqliteJobStoreTests : JobStoreContract
     public async Task First_migration_reports_every_script_by_file_name()
     {
         await using var store = new SqliteJobStore(Path.Combine(_dir, "fresh.db"));
-        Assert.Equal(["0001_initial.sql", "0002_service_tokens.sql"], await store.ApplyMigrationsAsync(Ct));
+        Assert.Equal(["0001_initial.sql", "0002_service_tokens.sql", "0003_subscribers.sql"], await store.ApplyMigrationsAsync(Ct));
         Assert.Empty(await store.ApplyMigrationsAsync(Ct));
     }
 }

@@ -10,7 +10,7 @@ namespace Velvet.Store.Postgres;
 /// trail. Transactions run at READ COMMITTED; races on the unique indexes are settled with ON CONFLICT, so they come
 /// back as typed results rather than serialization errors.
 /// </summary>
-public sealed partial class PostgresJobStore : IJobStore, IServiceTokenStore, IStoreMigrations, IAsyncDisposable, IDisposable
+public sealed partial class PostgresJobStore : IJobStore, IServiceTokenStore, ISubscriberStore, IStoreMigrations, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _data;
     private readonly string _ownerConnectionString;

@@ -12,7 +12,7 @@ namespace Velvet.Store.Sqlite;
 /// callers in this process queue instead of meeting SQLITE_BUSY, and the hot-path commands stay prepared.
 /// Reads use pooled connections; WAL lets them run beside the writer.
 /// </summary>
-public sealed partial class SqliteJobStore : IJobStore, IServiceTokenStore, IStoreMigrations, IAsyncDisposable, IDisposable
+public sealed partial class SqliteJobStore : IJobStore, IServiceTokenStore, ISubscriberStore, IStoreMigrations, IAsyncDisposable, IDisposable
 {
     /// <summary>How long a connection waits for another process's write lock before failing.</summary>
     private const int BusyTimeoutMs = 10_000;
