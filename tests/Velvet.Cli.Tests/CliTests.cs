@@ -157,6 +157,25 @@ public class CliTests
     }
 
     [Fact]
+    public async Task After_the_first_boot_the_table_rules_and_drift_reports_manifest_changes()
+    {
+        var cli = await SetupAsync(mode: "automatic");
+        Assert.Equal(0, (await cli.RunAsync("subscribers", "drift", "--fail-on-drift")).Exit); // seeded from the manifest: no drift
+        var manifest = cli.Env["VELVET_MANIFEST"];
+        await File.AppendAllTextAsync(manifest, "\n  - consumer_id: late\n    token_name: API_TOKEN\n    kind: dotenv-file\n" +
+            $"    settings: {{ path: {cli.Dir}/late.env, key: API_TOKEN }}\n", TestContext.Current.CancellationToken);
+        var drift = await cli.RunAsync("subscribers", "drift", "--fail-on-drift", "--json");
+        Assert.Equal(ExitCodes.CheckFailed, drift.Exit);
+        Assert.Contains("\"manifest_only\": [\n    \"API_TOKEN/test/late\"", drift.Out, StringComparison.Ordinal);
+        // The table is the source of truth: a rotation does not reach the consumer only the manifest knows.
+        var id = CliRun.JobId().Match((await cli.RunAsync("rotate", "API_TOKEN")).Out).Value;
+        await cli.RunAsync("stage", id, "verify");
+        await cli.RunAsync("stage", id, "proceed_mint");
+        Assert.False(File.Exists(Path.Combine(cli.Dir, "late.env")));
+        Assert.True(File.Exists(Path.Combine(cli.Dir, "app.env")));
+    }
+
+    [Fact]
     public async Task Missing_master_key_is_a_configuration_error_that_says_what_to_set()
     {
         var cli = await SetupAsync();
