@@ -10,8 +10,15 @@ namespace Velvet.Replicas.Tests;
 /// Real `velvet serve` processes over one PostgreSQL schema. Needs PostgreSQL (bash scripts/test.sh starts one):
 /// skipped without it on a laptop, failed without it under CI.
 /// </summary>
-public sealed class ReplicaTests(PostgresFixture pg) : IClassFixture<PostgresFixture>
+public sealed class ReplicaTests : IAsyncLifetime
 {
+    // A schema per test: each test's manifest seeds its own subscribers table (the table rules after the first boot).
+    private readonly PostgresFixture pg = new();
+
+    public ValueTask InitializeAsync() => pg.InitializeAsync();
+
+    public ValueTask DisposeAsync() => pg.DisposeAsync();
+
     private const int Credentials = 20;
     private const int RotationsPerCredential = 10;
     private const int KillAfterStarted = 60;
