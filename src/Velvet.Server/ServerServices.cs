@@ -26,6 +26,8 @@ public sealed record ServerServices
     /// <summary>How often an event stream looks for new events in the store (works across replicas).</summary>
     public TimeSpan StreamPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
     public bool RunWorker { get; init; } = true;
+    /// <summary>How long a token row is reused before it is read again (a revocation elsewhere takes up to this long).</summary>
+    public TimeSpan TokenCacheTtl { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Runtime subscriber registration (ADR-0041); null when the store has no registry (then the manifest rules).</summary>
     public Velvet.Core.Registry.SubscriberRegistry? Registry { get; init; }
     /// <summary>How often a replica checks whether another one changed the subscribers table.</summary>

@@ -48,7 +48,7 @@ public class AuthTests
     [Fact]
     public async Task Wrong_unknown_and_revoked_tokens_are_401_and_a_missing_scope_is_403()
     {
-        await using var api = await ApiHarness.StartAsync();
+        await using var api = await ApiHarness.StartAsync(tweak: s => s with { TokenCacheTtl = TimeSpan.Zero });
         async Task<HttpStatusCode> Get(string? bearer)
         {
             using var req = new HttpRequestMessage(HttpMethod.Get, "/tokens");
@@ -69,6 +69,17 @@ public class AuthTests
         Assert.Equal("service token rotator lacks the 'revoke' scope", problem.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.OK, (await api.As("rotator").GetAsync("/tokens", Ct)).StatusCode); // rotate implies read
         Assert.Equal(HttpStatusCode.OK, (await api.As("admin").GetAsync("/jobs/stuck", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_revoked_token_is_refused_once_the_cached_row_expires()
+    {
+        await using var api = await ApiHarness.StartAsync(tweak: s => s with { TokenCacheTtl = TimeSpan.FromMilliseconds(300) });
+        var reader = api.As("reader");
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/tokens", Ct)).StatusCode);
+        Assert.True(await ((IServiceTokenStore)api.Engine.Store).RevokeTokenAsync("reader", TimeProvider.System.GetUtcNow(), Ct));
+        await Task.Delay(500, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await reader.GetAsync("/tokens", Ct)).StatusCode);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class ServiceTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IServiceTokenStore tokens)
+    TokenLookupCache tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "VelvetServiceToken";
@@ -30,7 +30,7 @@ public sealed class ServiceTokenAuthenticationHandler(
             return AuthenticateResult.Fail("use Authorization: Bearer <service token>");
         if (!ServiceTokenFormat.TryParse(header["Bearer ".Length..].Trim(), out var id, out var secret))
             return AuthenticateResult.Fail("not a Velvet service token");
-        var found = await tokens.FindTokenAsync(id, Context.RequestAborted).ConfigureAwait(false);
+        var found = await tokens.FindAsync(id, Context.RequestAborted).ConfigureAwait(false);
         if (found is not { } row || !ServiceTokenFormat.Matches(secret, row.SecretHash))
             return AuthenticateResult.Fail("unknown service token");
         if (row.Token.IsRevoked) return AuthenticateResult.Fail($"service token {row.Token.Name} was revoked");

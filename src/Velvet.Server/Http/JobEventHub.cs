@@ -27,25 +27,32 @@ public sealed class JobEventHub : IDisposable
     /// <summary>Events of the job after <paramref name="after"/>, in order, until a terminal status or cancellation.</summary>
     public async IAsyncEnumerable<JobEvent> SubscribeAsync(Guid jobId, long after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        // Backlog first (Last-Event-ID resume), read by this subscriber itself.
+        var seq = after;
+        foreach (var e in await _s.Store.GetEventsAsync(jobId, after, ct).ConfigureAwait(false))
+        {
+            seq = e.Seq;
+            yield return e;
+            if (IsTerminal(e)) yield break;
+        }
+        var job = await _s.Store.GetJobAsync(jobId, ct).ConfigureAwait(false);
+        if (job is null || job.Status.IsTerminal())
+        {
+            // It may have ended between the backlog read and now: deliver the tail, then stop.
+            foreach (var e in await _s.Store.GetEventsAsync(jobId, seq, ct).ConfigureAwait(false)) yield return e;
+            yield break;
+        }
         var channel = Channel.CreateUnbounded<JobEvent>(new UnboundedChannelOptions { SingleReader = true });
         Watch watch;
         lock (_watches)
         {
             watch = _watches.GetOrAdd(jobId, id => new Watch(this, id));
-            watch.Add(channel.Writer);
+            // The shared poll re-reads from the lowest position any subscriber still needs, so nothing stored after
+            // this subscriber's backlog is skipped; duplicates are dropped below.
+            watch.Add(channel.Writer, seq);
         }
         try
         {
-            // Backlog first (Last-Event-ID resume), then whatever the shared poll delivers; de-duplicated by sequence.
-            var seq = after;
-            foreach (var e in await _s.Store.GetEventsAsync(jobId, after, ct).ConfigureAwait(false))
-            {
-                seq = e.Seq;
-                yield return e;
-                if (IsTerminal(e)) yield break;
-            }
-            var job = await _s.Store.GetJobAsync(jobId, ct).ConfigureAwait(false);
-            if (job is null || job.Status.IsTerminal()) yield break;
             watch.Wake();
             await foreach (var e in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
@@ -81,7 +88,7 @@ public sealed class JobEventHub : IDisposable
         private readonly List<ChannelWriter<JobEvent>> _subscribers = [];
         private readonly SemaphoreSlim _wake = new(0);
         private readonly CancellationTokenSource _stop = new();
-        private long _seq = -1;
+        private long _seq = long.MaxValue; // lowered by each subscriber to the last event it already has
 
         public Watch(JobEventHub hub, Guid jobId)
         {
@@ -90,9 +97,13 @@ public sealed class JobEventHub : IDisposable
             _ = Task.Run(LoopAsync);
         }
 
-        public void Add(ChannelWriter<JobEvent> w)
+        public void Add(ChannelWriter<JobEvent> w, long seq)
         {
-            lock (_subscribers) _subscribers.Add(w);
+            lock (_subscribers)
+            {
+                _subscribers.Add(w);
+                _seq = Math.Min(_seq, seq);
+            }
         }
 
         public int Remove(ChannelWriter<JobEvent> w)
@@ -121,17 +132,21 @@ public sealed class JobEventHub : IDisposable
             var ct = _stop.Token;
             try
             {
-                // Start from the newest stored event: subscribers read their own backlog.
-                var existing = await _hub._s.Store.GetEventsAsync(_jobId, 0, ct).ConfigureAwait(false);
-                _seq = existing.Count == 0 ? 0 : existing[^1].Seq;
                 while (!ct.IsCancellationRequested)
                 {
                     await _wake.WaitAsync(_hub._s.StreamPollInterval, ct).ConfigureAwait(false);
-                    var events = await _hub._s.Store.GetEventsAsync(_jobId, _seq, ct).ConfigureAwait(false);
+                    long from;
+                    lock (_subscribers) from = _seq;
+                    if (from == long.MaxValue) continue;
+                    var events = await _hub._s.Store.GetEventsAsync(_jobId, from, ct).ConfigureAwait(false);
                     if (events.Count == 0) continue;
-                    _seq = events[^1].Seq;
                     ChannelWriter<JobEvent>[] targets;
-                    lock (_subscribers) targets = [.. _subscribers];
+                    lock (_subscribers)
+                    {
+                        // Only move forward: a subscriber that joined meanwhile may have lowered _seq again.
+                        if (_seq == from) _seq = events[^1].Seq;
+                        targets = [.. _subscribers];
+                    }
                     foreach (var e in events)
                         foreach (var t in targets) t.TryWrite(e);
                 }
