@@ -83,10 +83,16 @@ public static class VelvetServer
         {
             // Who called what: the token name is the audit actor of every request.
             var started = services.Time.GetTimestamp();
+            var failed = false;
             try { await next(ctx).ConfigureAwait(false); }
+            catch
+            {
+                failed = true; // the exception handler outside this middleware answers 500 (or 400) after we log
+                throw;
+            }
             finally
             {
-                Log.Request(requests, ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Response.StatusCode,
+                Log.Request(requests, ctx.Request.Method, ctx.Request.Path.Value ?? "", failed ? 500 : ctx.Response.StatusCode,
                     ctx.User.Identity?.Name ?? "anonymous", (long)services.Time.GetElapsedTime(started).TotalMilliseconds);
             }
         });

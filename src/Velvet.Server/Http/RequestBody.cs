@@ -37,11 +37,12 @@ public static class RequestBody
             if (buffer.Length + read > MaxBytes) return Too();
             buffer.Write(chunk, 0, read);
         }
-        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (bytes.Trim(" \n\r\t"u8).IsEmpty)
             return empty is not null ? empty : new Invalid("the request needs a JSON body", "body");
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer.ToArray(), Options);
+            var value = JsonSerializer.Deserialize<T>(bytes, Options);
             return value is null ? new Invalid("the body must be a JSON object, not null", "body") : value;
         }
         catch (JsonException ex)
