@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL 15 cluster for tests (adapted from the tested recipe in dotnet-stack.md §9).
-#   pg-test.sh start      -> initdb (if needed) + start, create roles owner/app + database appdb;
-#                            prints the owner and app Npgsql connection strings (throwaway test passwords only)
+#   pg-test.sh start      -> initdb (if needed) + start, create roles owner/app/velvet_admin (superuser) + database appdb;
+#                            prints the owner, app and admin Npgsql connection strings, one per line (throwaway test passwords only)
 #   pg-test.sh stop       -> fast shutdown and delete the data dir
 #   pg-test.sh status
 #   pg-test.sh free-port  -> print a free 127.0.0.1 TCP port
@@ -38,6 +38,7 @@ PG_SOCK=$PG_ROOT/sock
 PG_LOG=$PG_ROOT/postgres.log
 OWNER_PW=${PG_OWNER_PASSWORD:-owner_pw}
 APP_PW=${PG_APP_PASSWORD:-app_pw}
+ADMIN_PW=${PG_ADMIN_PASSWORD:-admin_pw}
 
 if [ "$(id -u)" -eq 0 ]; then
   RUNAS=(runuser -u postgres --)     # initdb/postgres refuse to run as root
@@ -78,6 +79,7 @@ start() {
 DO \$\$BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='owner') THEN CREATE ROLE owner LOGIN PASSWORD '$OWNER_PW'; END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='app')   THEN CREATE ROLE app   LOGIN PASSWORD '$APP_PW';   END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='velvet_admin') THEN CREATE ROLE velvet_admin LOGIN SUPERUSER PASSWORD '$ADMIN_PW'; END IF;
 END\$\$;
 SQL
   if [ -z "$(psql_su -tAc "SELECT 1 FROM pg_database WHERE datname='appdb'")" ]; then
@@ -89,6 +91,7 @@ SQL
   fi
   echo "Host=127.0.0.1;Port=$PG_PORT;Database=appdb;Username=owner;Password=$OWNER_PW"
   echo "Host=127.0.0.1;Port=$PG_PORT;Database=appdb;Username=app;Password=$APP_PW"
+  echo "Host=127.0.0.1;Port=$PG_PORT;Database=postgres;Username=velvet_admin;Password=$ADMIN_PW"
 }
 
 stop() {

@@ -18,7 +18,8 @@ trap 'exit 143' TERM
 if conn=$(bash scripts/pg-test.sh start); then
   VELVET_TEST_PG_OWNER=$(sed -n 1p <<<"$conn")
   VELVET_TEST_PG_APP=$(sed -n 2p <<<"$conn")
-  export VELVET_TEST_PG_OWNER VELVET_TEST_PG_APP
+  VELVET_TEST_PG_ADMIN=$(sed -n 3p <<<"$conn")   # a superuser, for the database-lane tests (each creates its own database)
+  export VELVET_TEST_PG_OWNER VELVET_TEST_PG_APP VELVET_TEST_PG_ADMIN
   echo "test.sh: PostgreSQL 15 running on 127.0.0.1:$PG_PORT (data in $PG_ROOT)"
 else
   if [ -n "${CI:-}" ]; then
@@ -27,7 +28,7 @@ else
     exit 1
   fi
   echo "test.sh: WARNING: PostgreSQL did not start; the PostgreSQL store tests will be skipped." >&2
-  unset VELVET_TEST_PG_OWNER VELVET_TEST_PG_APP
+  unset VELVET_TEST_PG_OWNER VELVET_TEST_PG_APP VELVET_TEST_PG_ADMIN
 fi
 
 bash scripts/dotnet-test-summary.sh Velvet.slnx "$@"
