@@ -26,6 +26,11 @@ public sealed record ServerServices
     /// <summary>How often an event stream looks for new events in the store (works across replicas).</summary>
     public TimeSpan StreamPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
     public bool RunWorker { get; init; } = true;
+    /// <summary>
+    /// How long a job's view is served from memory when no write went through this replica (ADR 0008); writes by
+    /// another replica or the CLI show after at most this long. Same default as <see cref="StreamPollInterval"/>.
+    /// </summary>
+    public TimeSpan JobViewCacheTtl { get; init; } = TimeSpan.FromMilliseconds(200);
     /// <summary>How long a token row is reused before it is read again (a revocation elsewhere takes up to this long).</summary>
     public TimeSpan TokenCacheTtl { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Runtime subscriber registration (ADR-0041); null when the store has no registry (then the manifest rules).</summary>

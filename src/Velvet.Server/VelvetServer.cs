@@ -37,6 +37,7 @@ public static class VelvetServer
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton(services.Tokens);
         builder.Services.AddSingleton<JobEventHub>();
+        builder.Services.AddSingleton<JobViewCache>();
         builder.Services.AddSingleton<TokenLookupCache>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddProblemDetails();

@@ -185,7 +185,9 @@ public sealed partial class JobRunner(
     {
         var now = time.GetUtcNow();
         var evt = new JobEvent { JobId = job.JobId, At = now, Actor = EngineActor, Kind = "note", FromStatus = job.Status.Name(), ToStatus = job.Status.Name(), Detail = masker.Scrub(detail) };
-        return await _store.UpdateJobAsync(change(job) with { UpdatedAt = now }, [], [evt], ct).ConfigureAwait(false);
+        var written = await _store.UpdateJobAsync(change(job) with { UpdatedAt = now }, [], [evt], ct).ConfigureAwait(false);
+        if (written.IsOk) service.Notify(job.JobId);
+        return written;
     }
 
     private async Task FailJobAsync(RotationJob job, string error, CancellationToken ct) =>

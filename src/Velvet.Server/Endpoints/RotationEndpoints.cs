@@ -25,12 +25,13 @@ internal static class RotationEndpoints
             return Results.Ok(new { token_name = name, rotations = jobs.Where(j => j.Env == s.Env).Select(JobViews.Job) });
         }).RequireScope(Scopes.Read).WithTags("rotations");
 
-        app.MapGet("/tokens/{name}/rotations/{jobId}", async (string name, string jobId, CancellationToken ct) =>
+        app.MapGet("/tokens/{name}/rotations/{jobId}", async (string name, string jobId, HttpRequest req, JobViewCache views, CancellationToken ct) =>
         {
-            var found = await FindAsync(s, name, jobId, ct).ConfigureAwait(false);
-            if (found.Problem is not null) return found.Problem;
-            var rows = await s.Store.GetConsumerRowsAsync(found.Job!.JobId, ct).ConfigureAwait(false);
-            return Results.Ok(JobViews.JobWithConsumers(found.Job, rows));
+            if (!Guid.TryParse(jobId, out var id)) return NotAJobId(name, jobId);
+            var bypass = req.Headers.CacheControl.ToString().Contains("no-cache", StringComparison.OrdinalIgnoreCase);
+            var (job, body) = await views.GetAsync(id, bypass, ct).ConfigureAwait(false);
+            if (job is null || job.CredentialName != name || job.Env != s.Env) return JobNotFound(s, name, id);
+            return Results.Bytes(body!, "application/json; charset=utf-8");
         }).RequireScope(Scopes.Read).WithTags("rotations");
 
         app.MapPost("/tokens/{name}/rotations/{jobId}/stage", async (string name, string jobId, HttpRequest req, ClaimsPrincipal user, CancellationToken ct) =>
@@ -85,11 +86,15 @@ internal static class RotationEndpoints
 
     private static async Task<(RotationJob? Job, IResult? Problem)> FindAsync(ServerServices s, string name, string jobId, CancellationToken ct)
     {
-        if (!Guid.TryParse(jobId, out var id))
-            return (null, Problems.BadRequest($"'{jobId}' is not a job id (a UUID from POST /tokens/{name}/rotate)", "job_id"));
+        if (!Guid.TryParse(jobId, out var id)) return (null, NotAJobId(name, jobId));
         var job = await s.Store.GetJobAsync(id, ct).ConfigureAwait(false);
-        if (job is null || job.CredentialName != name || job.Env != s.Env)
-            return (null, Problems.Problem(404, "not_found", "Not found", $"job {id} of {name} does not exist in env {s.Env}"));
+        if (job is null || job.CredentialName != name || job.Env != s.Env) return (null, JobNotFound(s, name, id));
         return (job, null);
     }
+
+    private static IResult NotAJobId(string name, string jobId) =>
+        Problems.BadRequest($"'{jobId}' is not a job id (a UUID from POST /tokens/{name}/rotate)", "job_id");
+
+    private static IResult JobNotFound(ServerServices s, string name, Guid id) =>
+        Problems.Problem(404, "not_found", "Not found", $"job {id} of {name} does not exist in env {s.Env}");
 }

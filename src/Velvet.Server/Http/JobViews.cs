@@ -5,6 +5,10 @@ namespace Velvet.Server.Http;
 /// <summary>JSON shapes of jobs, rows and events, shared by the API and the CLI: the team's field names (snake_case), never a value.</summary>
 public static class JobViews
 {
+    /// <summary>The API's JSON settings (web defaults, snake_case), for views serialized outside the endpoint result path.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions JsonOptions =
+        new(System.Text.Json.JsonSerializerDefaults.Web) { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
+
     /// <summary>The job's fields, snake_case; a dictionary so endpoints can add <c>consumers</c> beside them.</summary>
     public static Dictionary<string, object?> Job(RotationJob j) => new()
     {
