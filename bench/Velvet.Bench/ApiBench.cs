@@ -63,7 +63,7 @@ internal static class ApiBench
                 await velvet.StartAsync();
                 var velvetUrl = Address(velvet);
                 var (token, id, hash) = ServiceTokenFormat.Generate();
-                (await services.Tokens.CreateTokenAsync(new ServiceToken { Name = "bench", TokenId = id, ScopeList = [Scopes.Admin], CreatedBy = "bench", CreatedAt = TimeProvider.System.GetUtcNow() }, hash, CancellationToken.None)).Unwrap();
+                (await services.Tokens.CreateTokenAsync(new ServiceToken { Name = "bench-" + suffix.ToLowerInvariant(), TokenId = id, ScopeList = [Scopes.Admin], CreatedBy = "bench", CreatedAt = TimeProvider.System.GetUtcNow() }, hash, CancellationToken.None)).Unwrap();
 
                 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = subscribers + clients + 16, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
                 using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
@@ -83,20 +83,25 @@ internal static class ApiBench
                 var baseGet = await LoadAsync(http, clients, seconds, (c, _) => c.GetAsync($"{baseUrl}/job"));
                 var velvetGet = await LoadAsync(http, clients, seconds, (c, _) => c.GetAsync(jobUrl));
                 Report("GET job", velvetGet, baseGet, clients, storeKind, target: "p99 <= 10 ms and <= 2x baseline; throughput >= 25 %");
+                // Reference: every request reads the store (Cache-Control: no-cache skips the job-view cache, ADR 0008).
+                var velvetUncached = await LoadAsync(http, clients, seconds, (c, _) =>
+                {
+                    var req = new HttpRequestMessage(HttpMethod.Get, jobUrl);
+                    req.Headers.CacheControl = new() { NoCache = true };
+                    return c.SendAsync(req);
+                });
+                Report("GET job no-cache", velvetUncached, baseGet, clients, storeKind, target: "none: reference, the cost of a store read per request");
 
                 await http.PostAsJsonAsync($"{jobUrl}/stage", new { action = "abort" });
                 var basePost = await LoadAsync(http, clients, seconds, (c, _) => c.PostAsync($"{baseUrl}/rotate", Json("{}")));
-                var velvetPost = await LoadAsync(http, clients, seconds, async (c, worker) =>
-                {
-                    var r = await c.PostAsync($"{velvetUrl}/tokens/{names[worker]}/rotate", Json("{}"));
-                    if (r.StatusCode == HttpStatusCode.Accepted)
+                var velvetPost = await LoadAsync(http, clients, seconds, (c, worker) => c.PostAsync($"{velvetUrl}/tokens/{names[worker]}/rotate", Json("{}")),
+                    after: async (c, worker, r) =>
                     {
+                        if (r.StatusCode != HttpStatusCode.Accepted) return;
                         var job = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetString();
-                        // Free the credential for the next iteration (not timed: happens after the measured call).
-                        _ = await c.PostAsync($"{velvetUrl}/tokens/{names[worker]}/rotations/{job}/stage", Json("{\"action\":\"abort\"}"));
-                    }
-                    return r;
-                });
+                        // Free the credential for the next iteration: not timed, but it shares the machine (and halves the rate).
+                        using var _ = await c.PostAsync($"{velvetUrl}/tokens/{names[worker]}/rotations/{job}/stage", Json("{\"action\":\"abort\"}"));
+                    });
                 Report("POST rotate", velvetPost, basePost, clients, storeKind, target: "p99 <= 2x baseline; throughput >= 25 %");
 
                 await StreamsAsync(http, velvetUrl, streamCred, subscribers);
@@ -132,8 +137,9 @@ internal static class ApiBench
 
     private sealed record Load(double[] LatenciesMs, int Requests, int Errors, double Seconds);
 
-    /// <summary>N workers send requests back to back for a bounded time; latency of each (first call of the body when asked).</summary>
-    private static async Task<Load> LoadAsync(HttpClient http, int clients, int seconds, Func<HttpClient, int, Task<HttpResponseMessage>> call)
+    /// <summary>N workers send requests back to back for a bounded time; the latency of each <paramref name="call"/> (not of <paramref name="after"/>, which runs between calls untimed).</summary>
+    private static async Task<Load> LoadAsync(HttpClient http, int clients, int seconds, Func<HttpClient, int, Task<HttpResponseMessage>> call,
+        Func<HttpClient, int, HttpResponseMessage, Task>? after = null)
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var lat = new List<double>[clients];
@@ -149,7 +155,8 @@ internal static class ApiBench
                 var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                 lat[w].Add(ms);
                 if ((int)r.StatusCode >= 400) Interlocked.Increment(ref errors);
-                await r.Content.ReadAsByteArrayAsync();
+                if (after is not null) await after(http, w, r);
+                else await r.Content.ReadAsByteArrayAsync();
             }
         }));
         var all = lat.SelectMany(x => x).ToArray();
