@@ -80,21 +80,20 @@ internal static class ApiBench
                 Console.WriteLine($"api: store={storeKind} clients={clients} seconds={seconds} subscribers={subscribers}; body {jobBody.Length} bytes");
                 await LoadAsync(http, clients, 2, (c, _) => c.GetAsync(jobUrl)); // warm-up
                 await LoadAsync(http, clients, 2, (c, _) => c.GetAsync($"{baseUrl}/job"));
-                var baseGet = await LoadAsync(http, clients, seconds, (c, _) => c.GetAsync($"{baseUrl}/job"));
-                var velvetGet = await LoadAsync(http, clients, seconds, (c, _) => c.GetAsync(jobUrl));
+                var (baseGet, velvetGet) = await PairAsync(http, clients, seconds, (c, _) => c.GetAsync($"{baseUrl}/job"), (c, _) => c.GetAsync(jobUrl));
                 Report("GET job", velvetGet, baseGet, clients, storeKind, target: "p99 <= 10 ms and <= 2x baseline; throughput >= 25 %");
                 // Reference: every request reads the store (Cache-Control: no-cache skips the job-view cache, ADR 0008).
-                var velvetUncached = await LoadAsync(http, clients, seconds, (c, _) =>
+                var (baseGet2, velvetUncached) = await PairAsync(http, clients, seconds, (c, _) => c.GetAsync($"{baseUrl}/job"), (c, _) =>
                 {
                     var req = new HttpRequestMessage(HttpMethod.Get, jobUrl);
                     req.Headers.CacheControl = new() { NoCache = true };
                     return c.SendAsync(req);
                 });
-                Report("GET job no-cache", velvetUncached, baseGet, clients, storeKind, target: "none: reference, the cost of a store read per request");
+                Report("GET job no-cache", velvetUncached, baseGet2, clients, storeKind, target: "none: reference, the cost of a store read per request");
 
                 await http.PostAsJsonAsync($"{jobUrl}/stage", new { action = "abort" });
-                var basePost = await LoadAsync(http, clients, seconds, (c, _) => c.PostAsync($"{baseUrl}/rotate", Json("{}")));
-                var velvetPost = await LoadAsync(http, clients, seconds, (c, worker) => c.PostAsync($"{velvetUrl}/tokens/{names[worker]}/rotate", Json("{}")),
+                var (basePost, velvetPost) = await PairAsync(http, clients, seconds, (c, _) => c.PostAsync($"{baseUrl}/rotate", Json("{}")),
+                    (c, worker) => c.PostAsync($"{velvetUrl}/tokens/{names[worker]}/rotate", Json("{}")),
                     after: async (c, worker, r) =>
                     {
                         if (r.StatusCode != HttpStatusCode.Accepted) return;
@@ -135,7 +134,41 @@ internal static class ApiBench
         return app;
     }
 
-    private sealed record Load(double[] LatenciesMs, int Requests, int Errors, double Seconds);
+    private sealed record Load(double[] LatenciesMs, int Requests, int Errors, double Seconds)
+    {
+        public static Load Merge(IReadOnlyList<Load> parts)
+        {
+            var all = parts.SelectMany(p => p.LatenciesMs).ToArray();
+            Array.Sort(all);
+            return new Load(all, parts.Sum(p => p.Requests), parts.Sum(p => p.Errors), parts.Sum(p => p.Seconds));
+        }
+    }
+
+    /// <summary>
+    /// Baseline and Velvet measured in alternating one-second slices (B V, V B, B V …) for <paramref name="seconds"/>
+    /// each, so both see the same background load on a shared machine; the slices are merged per side.
+    /// </summary>
+    private static async Task<(Load Baseline, Load Velvet)> PairAsync(HttpClient http, int clients, int seconds,
+        Func<HttpClient, int, Task<HttpResponseMessage>> baseline, Func<HttpClient, int, Task<HttpResponseMessage>> velvet,
+        Func<HttpClient, int, HttpResponseMessage, Task>? after = null)
+    {
+        var b = new List<Load>();
+        var v = new List<Load>();
+        for (var round = 0; round < seconds; round++)
+        {
+            if (round % 2 == 0)
+            {
+                b.Add(await LoadAsync(http, clients, 1, baseline));
+                v.Add(await LoadAsync(http, clients, 1, velvet, after));
+            }
+            else
+            {
+                v.Add(await LoadAsync(http, clients, 1, velvet, after));
+                b.Add(await LoadAsync(http, clients, 1, baseline));
+            }
+        }
+        return (Load.Merge(b), Load.Merge(v));
+    }
 
     /// <summary>N workers send requests back to back for a bounded time; the latency of each <paramref name="call"/> (not of <paramref name="after"/>, which runs between calls untimed).</summary>
     private static async Task<Load> LoadAsync(HttpClient http, int clients, int seconds, Func<HttpClient, int, Task<HttpResponseMessage>> call,

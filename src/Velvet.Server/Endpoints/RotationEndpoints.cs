@@ -29,9 +29,9 @@ internal static class RotationEndpoints
         {
             if (!Guid.TryParse(jobId, out var id)) return NotAJobId(name, jobId);
             var bypass = req.Headers.CacheControl.ToString().Contains("no-cache", StringComparison.OrdinalIgnoreCase);
-            var (job, body) = await views.GetAsync(id, bypass, ct).ConfigureAwait(false);
-            if (job is null || job.CredentialName != name || job.Env != s.Env) return JobNotFound(s, name, id);
-            return Results.Bytes(body!, "application/json; charset=utf-8");
+            var view = await views.GetAsync(id, bypass, ct).ConfigureAwait(false);
+            if (view is null || view.Job.CredentialName != name || view.Job.Env != s.Env) return JobNotFound(s, name, id);
+            return Results.Bytes(view.Body, "application/json; charset=utf-8");
         }).RequireScope(Scopes.Read).WithTags("rotations");
 
         app.MapPost("/tokens/{name}/rotations/{jobId}/stage", async (string name, string jobId, HttpRequest req, ClaimsPrincipal user, CancellationToken ct) =>
