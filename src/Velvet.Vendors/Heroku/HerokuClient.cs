@@ -50,7 +50,7 @@ public sealed class HerokuClient
     {
         var account = token.Fingerprint;
         var waited = await _gate.WaitAsync(account, ct).ConfigureAwait(false);
-        var call = $"{method.Method} {path}";
+        var call = $"{method.Method} /{path}";
         using var request = new HttpRequestMessage(method, new Uri(BaseUrl, path));
         request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(_api == HerokuApi.Platform ? AcceptV3 : "application/json"));
         request.Headers.Authorization = _api == HerokuApi.Platform
