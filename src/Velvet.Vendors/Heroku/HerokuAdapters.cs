@@ -11,7 +11,7 @@ internal sealed class HerokuAdapters(HttpCaller http, SecretMasker masker, TimeP
 {
     public static readonly IReadOnlyList<AdapterKind> Kinds =
     [
-        new(HerokuTokenVendor.KindName, AdapterRole.Vendor, [], ["scopes", "expires_in", "auth_token_name", "base_url"], IsLocal: false,
+        new(HerokuTokenVendor.KindName, AdapterRole.Vendor, [], ["scopes", "expires_in", "auth_token_name", "authorization_id", "base_url"], IsLocal: false,
             "Heroku Platform API token (OAuth authorization): verify GET /account, mint POST /oauth/authorizations, revoke with the new token"),
         new(HerokuPostgresVendor.KindName, AdapterRole.Vendor, ["addon", "credential", "auth_token_name"], ["create_if_missing", "base_url", "data_base_url"], IsLocal: false,
             "Named Heroku Postgres credential (Data API): rotate in place, the value is its connection URL; Essential-tier plans refused"),

@@ -6,18 +6,15 @@ namespace Velvet.Vendors.Heroku;
 /// <summary>
 /// Settings of a <c>heroku-token</c> credential: the scopes a new authorization gets (<c>scopes</c>, default global),
 /// an optional lifetime (<c>expires_in</c>), which credential authenticates mint calls (<c>auth_token_name</c>, default
-/// the token itself) and the API (<c>base_url</c>).
+/// the token itself), the API (<c>base_url</c>) and the id of a token made by hand before Velvet managed it (<c>authorization_id</c>).
 /// </summary>
-public sealed record HerokuTokenOptions(string TokenName, Uri BaseUrl, IReadOnlyList<string> Scopes, int? ExpiresIn, string? AuthTokenName)
+public sealed record HerokuTokenOptions(string TokenName, Uri BaseUrl, IReadOnlyList<string> Scopes, int? ExpiresIn, string? AuthTokenName, string? AuthorizationId)
 {
     /// <summary>Heroku's OAuth scopes.</summary>
     public static readonly IReadOnlyList<string> KnownScopes = ["global", "identity", "read", "write", "read-protected", "write-protected"];
 
     /// <summary>The credential whose value authenticates list/mint calls: auth_token_name, else the token being rotated.</summary>
     public string MintTokenName => AuthTokenName ?? TokenName;
-
-    /// <summary>Where the id of the current authorization may be kept (the team's HK_..._AUTH_ID convention).</summary>
-    public string AuthorizationIdName => TokenName + "__AUTH_ID";
 
     public static HerokuTokenOptions FromSpec(CredentialSpec credential)
     {
@@ -41,7 +38,10 @@ public sealed record HerokuTokenOptions(string TokenName, Uri BaseUrl, IReadOnly
         var auth = vendor.Setting("auth_token_name");
         if (auth is not null && string.IsNullOrWhiteSpace(auth))
             throw new AdapterSettingsException($"{owner}: setting auth_token_name is empty; name a Heroku credential or remove the setting");
+        var authorizationId = vendor.Setting("authorization_id");
+        if (authorizationId is not null && !Guid.TryParse(authorizationId, out _))
+            throw new AdapterSettingsException($"{owner}: setting authorization_id must be the UUID of an OAuth authorization (heroku authorizations lists them); got '{authorizationId}'");
         return new HerokuTokenOptions(credential.TokenName, baseUrl, scopes, expiresIn,
-            auth is null || string.Equals(auth, credential.TokenName, StringComparison.Ordinal) ? null : auth);
+            auth is null || string.Equals(auth, credential.TokenName, StringComparison.Ordinal) ? null : auth, authorizationId);
     }
 }

@@ -53,23 +53,26 @@ public sealed partial class HerokuTokenVendor
     private (SecretValue? Token, Outcome? Error) MintToken(VendorContext ctx) =>
         ctx.Secrets.Get(_options.MintTokenName) is { } value ? (value, null) : (null, NoValue(_options.MintTokenName));
 
-    /// <summary>The authorization behind the current token: the team's NAME__AUTH_ID, else the one Velvet minted last.</summary>
+    /// <summary>
+    /// The authorization behind the current token: the one Velvet minted last (its description names the credential), else
+    /// <c>authorization_id</c>, the token made by hand before Velvet managed it. Ids are not secret: they stay readable in
+    /// the audit trail, where the runbook needs them for a manual revoke.
+    /// </summary>
     private (string? Id, Outcome? Problem) CurrentAuthorization(VendorContext ctx, List<HerokuAuthorization> all)
     {
-        var stored = ctx.Secrets.Get(_options.AuthorizationIdName)?.Reveal().Trim();
-        if (stored is not null && all.Any(a => a.Id == stored)) return (stored, null);
         var prefix = Description(ctx.CredentialName, "velvet-job-");
         var minted = all.Where(a => a.Description?.StartsWith(prefix, StringComparison.Ordinal) == true).ToList();
-        var variable = Local.EnvSecretSource.VariableFor(_options.AuthorizationIdName);
+        var configured = _options.AuthorizationId;
         return minted.Count switch
         {
             1 => (minted[0].Id, null),
-            0 when stored is not null => (null, Outcome.Permanent($"{_options.AuthorizationIdName} names an authorization that is not among the account's authorizations; " +
-                $"set {variable} to the id of the token in use (heroku authorizations)")),
+            0 when configured is not null && all.Any(a => a.Id == configured) => (configured, null),
+            0 when configured is not null => (null, Outcome.Permanent($"authorization_id {configured} is not among the account's authorizations; " +
+                "set it to the id of the token in use (heroku authorizations lists ids and descriptions), then verify again")),
             0 => (null, Outcome.Permanent($"the id of the current token's authorization is unknown, so it could not be revoked after the rotation; " +
-                $"set {variable} to it (heroku authorizations lists ids and descriptions), then verify again")),
+                $"set authorization_id on the vendor of {ctx.CredentialName} (heroku authorizations lists ids and descriptions), then verify again")),
             _ => (null, Outcome.Permanent($"{minted.Count} authorizations were minted by Velvet for {ctx.CredentialName} ({string.Join(", ", minted.Select(a => a.Id))}); " +
-                $"delete the ones left by aborted jobs, or set {variable} to the id of the token in use")),
+                "delete the ones left by aborted jobs (heroku authorizations:revoke ID), keeping the token in use, then verify again")),
         };
     }
 

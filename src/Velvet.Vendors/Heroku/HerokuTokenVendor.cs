@@ -1,6 +1,5 @@
 using Velvet.Core.Ports;
 using Velvet.Core.Secrets;
-using Velvet.Vendors.Local;
 
 namespace Velvet.Vendors.Heroku;
 
@@ -87,7 +86,7 @@ public sealed partial class HerokuTokenVendor : ICredentialVendor
         {
             1 => new MintResult(Outcome.Ok($"authorization {ours[0].Id} was already minted for this job; reusing it ({prepared.Fingerprint})"), ours[0].Id),
             0 => new MintResult(Outcome.Ok($"the value held for this job is accepted by GET /account ({prepared.Fingerprint}); its authorization id is unknown: " +
-                $"set {EnvSecretSource.VariableFor(_options.AuthorizationIdName)} to it after the rotation so the next one can revoke it")),
+                $"set authorization_id on the vendor of {ctx.CredentialName} to it after the rotation so the next one can revoke it")),
             _ => new MintResult(Outcome.Permanent($"{ours.Count} authorizations carry this job's description ({string.Join(", ", ours.Select(a => a.Id))}); " +
                 "delete the extra ones at Heroku (heroku authorizations:revoke ID), then retry")),
         };

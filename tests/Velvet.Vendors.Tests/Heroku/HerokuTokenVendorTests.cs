@@ -25,11 +25,11 @@ public sealed class HerokuTokenVendorTests : IAsyncLifetime
     private ICredentialVendor Adapter(Dictionary<string, string>? settings = null) => Catalog().CreateVendor(TokenSpec(_fake, settings));
 
     [Fact]
-    public async Task Verify_accepts_the_current_token_and_finds_its_authorization_from_the_auth_id_companion()
+    public async Task Verify_accepts_the_current_token_and_finds_its_authorization_from_the_authorization_id_setting()
     {
-        var secrets = Secrets((Token, OldToken), (Token + "__AUTH_ID", _oldId));
+        var secrets = Secrets((Token, OldToken));
 
-        var verified = await Adapter().VerifyAsync(Vendor(secrets), Ct);
+        var verified = await Adapter(new() { ["authorization_id"] = _oldId }).VerifyAsync(Vendor(secrets), Ct);
 
         Assert.True(verified.Outcome.IsSuccess, verified.Outcome.Message);
         Assert.Equal(_oldId, verified.CurrentCredentialId);
@@ -39,14 +39,15 @@ public sealed class HerokuTokenVendorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Verify_without_an_auth_id_finds_the_authorization_velvet_minted_last()
+    public async Task Verify_prefers_the_authorization_velvet_minted_last_over_the_initial_authorization_id()
     {
         var minted = _fake.AddToken("HRKU-minted-by-an-earlier-job", VelvetDescription(Guid.NewGuid()));
         var secrets = Secrets((Token, "HRKU-minted-by-an-earlier-job"));
 
-        var verified = await Adapter().VerifyAsync(Vendor(secrets), Ct);
+        var verified = await Adapter(new() { ["authorization_id"] = _oldId }).VerifyAsync(Vendor(secrets), Ct);
 
         Assert.Equal(minted, verified.CurrentCredentialId);
+        Assert.Equal($"GET /account accepts the current token of HK_PLATFORM_FULL; its authorization is {minted}", verified.Outcome.Message);
     }
 
     [Fact]
@@ -55,15 +56,16 @@ public sealed class HerokuTokenVendorTests : IAsyncLifetime
         var verified = await Adapter().VerifyAsync(Vendor(Secrets((Token, OldToken))), Ct);
 
         Assert.Equal(OutcomeKind.Permanent, verified.Outcome.Kind);
-        Assert.Contains("set VELVET_SECRET_HK_PLATFORM_FULL__AUTH_ID to it", verified.Outcome.Message, StringComparison.Ordinal);
+        Assert.Equal("the id of the current token's authorization is unknown, so it could not be revoked after the rotation; " +
+            "set authorization_id on the vendor of HK_PLATFORM_FULL (heroku authorizations lists ids and descriptions), then verify again", verified.Outcome.Message);
     }
 
     [Fact]
     public async Task A_401_on_the_current_token_fails_verify_as_old_token_invalid_and_nothing_is_minted()
     {
-        var secrets = Secrets((Token, "HRKU-drifted-canary-31f0"), (Token + "__AUTH_ID", _oldId));
+        var secrets = Secrets((Token, "HRKU-drifted-canary-31f0"));
 
-        var verified = await Adapter().VerifyAsync(Vendor(secrets), Ct);
+        var verified = await Adapter(new() { ["authorization_id"] = _oldId }).VerifyAsync(Vendor(secrets), Ct);
 
         Assert.Equal((OutcomeKind.Permanent, 401), (verified.Outcome.Kind, verified.Outcome.HttpStatus));
         Assert.StartsWith("old token invalid: Heroku refuses the current token of HK_PLATFORM_FULL (GET /account: 401), so nothing was minted.", verified.Outcome.Message, StringComparison.Ordinal);
