@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Velvet.Core.Engine;
 using Velvet.Core.Jobs;
 using Velvet.Core.Secrets;
 using Velvet.Engine.Tests.Support;
@@ -51,9 +53,9 @@ public sealed class HerokuRotationTests : IAsyncLifetime
         """))}}
         """;
 
-    private async Task<Harness> StartAsync()
+    private async Task<Harness> StartAsync(Func<Core.Ports.IAdapterCatalog, Core.Ports.IAdapterCatalog>? wrap = null)
     {
-        var h = await Harness.StartAsync((_, _) => Manifest());
+        var h = await Harness.StartAsync((_, _) => Manifest(), wrap: wrap);
         h.Secrets.Set(Cred, new SecretValue(OldToken));
         h.Secrets.Set("HK_VELVET_BOOTSTRAP", new SecretValue(BootstrapToken));
         return h;
@@ -112,6 +114,33 @@ public sealed class HerokuRotationTests : IAsyncLifetime
         Assert.Equal(RowStatus.Succeeded, rows["heroku-config-raxx-api-prod"].ValidateStatus);
         var events = (await h.EventsAsync(job.JobId)).Where(e => e.ConsumerId == "heroku-config-raxx-console-prod").Select(e => e.Detail).ToList();
         Assert.Contains(events, d => d!.StartsWith("distribute=skipped validate=pending: distribute skipped: app raxx-console-prod not found at Heroku (404)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_crash_after_heroku_minted_but_before_the_token_was_sealed_replaces_that_authorization_once()
+    {
+        using var kill = new CancellationTokenSource();
+        CrashingCatalog? crashing = null;
+        await using var h = await StartAsync(c => crashing ??= new CrashingCatalog(c, kill, MintCrash.AfterVendorCall));
+        var job = await h.StartJobAsync(credential: Cred);
+        await h.ActAsync(job.JobId, JobAction.Verify);
+        (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "alice" })).Unwrap();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.Runner.RunAsync(job.JobId, kill.Token));
+        Assert.Null(await h.Store.GetSecretAsync(job.JobId, CancellationToken.None)); // Heroku showed the token once; it was lost
+        var lost = Assert.Single(_fake.Authorizations, a => a.Description == $"{Cred} velvet-job-{job.JobId}");
+        await h.Restart();
+        using var worker = new JobWorker(h.Service, h.Runner, NullLogger<JobWorker>.Instance, TimeProvider.System);
+        await worker.ResumeAllAsync(CancellationToken.None);
+
+        var resumed = (await h.Store.GetJobAsync(job.JobId, CancellationToken.None))!;
+        Assert.Equal(JobStatus.Validated, resumed.Status);
+        var kept = Assert.Single(_fake.Authorizations, a => a.Description == $"{Cred} velvet-job-{job.JobId}");
+        Assert.NotEqual(lost.Id, kept.Id);
+        Assert.False(_fake.IsValid(lost.Token));
+        Assert.Equal(kept.Id, resumed.NewCredentialId);
+        Assert.All(Apps, app => Assert.Equal(kept.Token, _fake.ConfigVar(app, "HEROKU_API_KEY")));
+        Assert.Equal(2, crashing!.MintCalls);
     }
 
     [Fact]
