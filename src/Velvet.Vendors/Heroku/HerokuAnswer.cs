@@ -9,4 +9,7 @@ namespace Velvet.Vendors.Heroku;
 public sealed record HerokuAnswer<T>(Outcome Outcome, T? Value = null, int? Status = null, string? ErrorId = null) where T : class
 {
     public bool IsSuccess => Outcome.IsSuccess;
+
+    /// <summary>Heroku's <c>Next-Range</c> of a partial list (206): ask again with it for the next page.</summary>
+    public string? NextRange { get; init; }
 }

@@ -18,20 +18,40 @@ public sealed class HerokuAuthorizations(HerokuClient client)
     public Task<HerokuAnswer<string>> AccountAsync(SecretValue token, string tokenName, CancellationToken ct) =>
         client.SendAsync(HttpMethod.Get, "account", token, tokenName, ct);
 
-    /// <summary>GET /oauth/authorizations: ids and descriptions only.</summary>
-    public Task<HerokuAnswer<List<HerokuAuthorization>>> ListAsync(SecretValue token, string tokenName, CancellationToken ct) =>
-        client.SendAsync(HttpMethod.Get, Path, token, tokenName, null, root =>
+    /// <summary>
+    /// GET /oauth/authorizations, every page: ids and descriptions only. A tag missed on a later page would mean a
+    /// second mint, so a partial answer (206) is followed through its Next-Range.
+    /// </summary>
+    public async Task<HerokuAnswer<List<HerokuAuthorization>>> ListAsync(SecretValue token, string tokenName, CancellationToken ct)
+    {
+        var all = new List<HerokuAuthorization>();
+        var range = "id ..; max=1000";
+        for (var page = 0; page < MaxPages; page++)
         {
-            if (root.ValueKind != JsonValueKind.Array) return null;
-            var list = new List<HerokuAuthorization>();
-            foreach (var item in root.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String) return null;
-                var description = item.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-                list.Add(new HerokuAuthorization(id.GetString()!, description));
-            }
-            return list;
-        }, ct);
+            var answer = await client.SendAsync(HttpMethod.Get, Path, token, tokenName, null, ReadPage, ct, range).ConfigureAwait(false);
+            if (!answer.IsSuccess) return answer;
+            all.AddRange(answer.Value!);
+            if (answer.NextRange is not { } next) return answer with { Value = all };
+            range = next;
+        }
+        return new HerokuAnswer<List<HerokuAuthorization>>(Core.Ports.Outcome.Permanent(
+            $"GET /{Path}: more than {MaxPages} pages of authorizations; revoke unused ones (heroku authorizations) so Velvet can see them all"));
+    }
+
+    private const int MaxPages = 20;
+
+    private static List<HerokuAuthorization>? ReadPage(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Array) return null;
+        var list = new List<HerokuAuthorization>();
+        foreach (var item in root.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String) return null;
+            var description = item.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            list.Add(new HerokuAuthorization(id.GetString()!, description));
+        }
+        return list;
+    }
 
     /// <summary>POST /oauth/authorizations: a new authorization and its token (shown once).</summary>
     public Task<HerokuAnswer<MintedAuthorization>> CreateAsync(SecretValue token, string tokenName, string description,

@@ -44,9 +44,10 @@ public sealed class HerokuClient
     /// <summary>
     /// Calls <paramref name="path"/> authenticated by <paramref name="token"/> (the value of <paramref name="tokenName"/>).
     /// On success, <paramref name="read"/> picks what it needs out of the JSON body; without a reader the body is disposed unread.
+    /// <paramref name="range"/> is Heroku's list <c>Range</c> header (e.g. <c>id ..; max=1000</c>).
     /// </summary>
     public async Task<HerokuAnswer<T>> SendAsync<T>(HttpMethod method, string path, SecretValue token, string tokenName,
-        byte[]? body, Func<JsonElement, T?>? read, CancellationToken ct) where T : class
+        byte[]? body, Func<JsonElement, T?>? read, CancellationToken ct, string? range = null) where T : class
     {
         var account = token.Fingerprint;
         var waited = await _gate.WaitAsync(account, ct).ConfigureAwait(false);
@@ -56,6 +57,7 @@ public sealed class HerokuClient
         request.Headers.Authorization = _api == HerokuApi.Platform
             ? new AuthenticationHeaderValue("Bearer", token.Reveal())
             : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + token.Reveal())));
+        if (range is not null) request.Headers.TryAddWithoutValidation("Range", range);
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
@@ -73,7 +75,10 @@ public sealed class HerokuClient
                 var value = await HttpJson.ReadAsync(response, read, c).ConfigureAwait(false);
                 return value is null
                     ? new HerokuAnswer<T>(Outcome.Permanent($"{call}: {status}, but the answer is not what Heroku documents; check base_url points at Heroku's API", status), null, status)
-                    : new HerokuAnswer<T>(ok, value, status);
+                    : new HerokuAnswer<T>(ok, value, status)
+                    {
+                        NextRange = status == 206 && response.Headers.TryGetValues("Next-Range", out var next) ? next.FirstOrDefault() : null,
+                    };
             }
             if (HttpOutcomes.IsTransient(status))
             {

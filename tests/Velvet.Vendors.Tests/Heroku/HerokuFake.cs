@@ -16,7 +16,12 @@ public sealed class HerokuFake : IAsyncDisposable
     public const string AcceptV3 = "application/vnd.heroku+json; version=3";
     public const string AccountId = "acc-7d1e";
 
-    public sealed record Authorization(string Id, string Description, string[] Scope, string Token);
+    public sealed record Authorization(string Id, string Description, string[] Scope, string Token)
+    {
+        public long Created { get; } = Interlocked.Increment(ref _created);
+    }
+
+    private static long _created;
     public sealed record Addon(string Id, string Name, string Plan);
     public sealed class PgCredential
     {
@@ -45,6 +50,8 @@ public sealed class HerokuFake : IAsyncDisposable
     /// <summary>Apps whose config vars the tokens may not touch (403 forbidden).</summary>
     public ConcurrentDictionary<string, bool> ForbiddenApps { get; } = new(StringComparer.Ordinal);
     public IReadOnlyCollection<Authorization> Authorizations => [.. _authorizations.Values];
+    /// <summary>Authorizations per list page; more become a 206 with Next-Range, as Heroku paginates.</summary>
+    public int PageSize { get; set; } = 1000;
 
     public static async Task<HerokuFake> StartAsync() => new(await FakeVendorServer.StartAsync());
 
@@ -94,7 +101,7 @@ public sealed class HerokuFake : IAsyncDisposable
     private void MapPlatform()
     {
         Server.Map("GET", "/account", _ => FakeResponse.Json(new { id = AccountId, email = "ops@raxx.app" }));
-        Server.Map("GET", "/oauth/authorizations", _ => FakeResponse.Json(_authorizations.Values.Select(Listed).ToArray()));
+        Server.Map("GET", "/oauth/authorizations", ListPage);
         Server.Map("GET", "/oauth/authorizations/{id}", r =>
             _authorizations.TryGetValue(r.Route["id"], out var a) ? FakeResponse.Json(Listed(a)) : NotFound("oauth-authorization"));
         Server.Map("POST", "/oauth/authorizations", r =>
@@ -121,6 +128,18 @@ public sealed class HerokuFake : IAsyncDisposable
         }));
         Server.Map("GET", "/addons/{addon}", r =>
             FindAddon(r.Route["addon"]) is { } a ? FakeResponse.Json(new { id = a.Id, name = a.Name, plan = new { id = Guid.NewGuid(), name = a.Plan } }) : NotFound("add-on"));
+    }
+
+    /// <summary>Heroku's Range paging: <c>Range: id ]LAST..; max=N</c> asks for the page after LAST.</summary>
+    private FakeResponse ListPage(FakeRequest r)
+    {
+        var ordered = _authorizations.Values.OrderBy(a => a.Created).ToList();
+        var range = r.Headers["Range"].ToString();
+        var after = range.StartsWith("id ]", StringComparison.Ordinal) ? range[4..range.IndexOf("..", StringComparison.Ordinal)] : null;
+        var rest = after is null ? ordered : ordered.SkipWhile(a => a.Id != after).Skip(1).ToList();
+        var page = rest.Take(PageSize).ToList();
+        if (rest.Count <= PageSize) return FakeResponse.Json(page.Select(Listed).ToArray());
+        return new FakeResponse(206, page.Select(Listed).ToArray(), new Dictionary<string, string> { ["Next-Range"] = $"id ]{page[^1].Id}..; max={PageSize}" });
     }
 
     private FakeResponse WithApp(FakeRequest r, Func<ConcurrentDictionary<string, string>, FakeResponse> then)

@@ -110,6 +110,23 @@ public sealed class HerokuTokenVendorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_tag_is_found_on_a_later_page_of_the_authorization_list()
+    {
+        _fake.PageSize = 2;
+        for (var i = 0; i < 4; i++) _fake.AddToken($"HRKU-other-{i}", $"other tool {i}");
+        var job = Guid.NewGuid();
+        var secrets = Secrets((Token, OldToken));
+        var first = await Adapter().MintAsync(Vendor(secrets, job), null, Ct);
+
+        var retry = await Adapter().MintAsync(Vendor(secrets, job), first.Value, Ct);
+
+        Assert.Equal(first.CredentialId, retry.CredentialId);
+        Assert.Single(_fake.Server.RequestsTo("POST", "/oauth/authorizations"));
+        var lists = _fake.Server.RequestsTo("GET", "/oauth/authorizations").Select(r => r.Status).ToList();
+        Assert.Equal([206, 206, 200, 206, 206, 200], lists);
+    }
+
+    [Fact]
     public async Task A_mint_whose_token_was_lost_before_sealing_deletes_that_authorization_and_mints_one_replacement()
     {
         var job = Guid.NewGuid();
