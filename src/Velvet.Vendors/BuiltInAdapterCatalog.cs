@@ -2,6 +2,8 @@ using Velvet.Core.Manifest;
 using Velvet.Core.Ports;
 using Velvet.Vendors.DotenvFile;
 using Velvet.Vendors.Generated;
+using Velvet.Vendors.Heroku;
+using Velvet.Vendors.Heroku.Postgres;
 using Velvet.Vendors.Http;
 
 namespace Velvet.Vendors;
@@ -14,12 +16,14 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
 {
     private readonly BuiltInAdapterOptions _options;
     private readonly HttpCaller _http;
+    private readonly HerokuAdapters _heroku;
 
     public BuiltInAdapterCatalog(BuiltInAdapterOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(options.StateDirectory);
         _options = options;
         _http = new HttpCaller(options.HttpClient, options.TimeProvider, options.HttpTimeout);
+        _heroku = new HerokuAdapters(_http, options.Masker, options.TimeProvider);
     }
 
     public IReadOnlyList<AdapterKind> Kinds { get; } =
@@ -30,11 +34,14 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
             "One KEY=value line of a dotenv file, replaced atomically"),
         new(HttpConsumer.KindName, AdapterRole.Consumer, [], ["body_field", "auth_header"], IsLocal: false,
             "PUT/POST/PATCH of {\"<body_field>\": value} to update_endpoint, authenticated by update_auth_token_name"),
+        .. HerokuAdapters.Kinds,
     ];
 
     public ICredentialVendor CreateVendor(CredentialSpec credential) => credential.Vendor.Kind switch
     {
         GeneratedVendor.KindName => new GeneratedVendor(GeneratedVendorOptions.FromSpec(credential, _options.StateDirectory), _options.TimeProvider),
+        HerokuTokenVendor.KindName => _heroku.Token(credential),
+        HerokuPostgresVendor.KindName => _heroku.Postgres(credential),
         var kind => throw Unknown(kind, AdapterRole.Vendor, $"credential {credential.TokenName}"),
     };
 
@@ -42,6 +49,7 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
     {
         DotenvFileConsumer.KindName => new DotenvFileConsumer(DotenvFileOptions.FromSpec(consumer), _options.Masker),
         HttpConsumer.KindName => new HttpConsumer(HttpConsumerOptions.FromSpec(consumer), _http, CreateHealthcheck(consumer)),
+        HerokuConfigVarConsumer.KindName => _heroku.ConfigVar(consumer, CreateHealthcheck(consumer)),
         var kind => throw Unknown(kind, AdapterRole.Consumer, $"consumer {consumer.ConsumerId} (line {consumer.Line})"),
     };
 

@@ -18,20 +18,28 @@ public sealed class HttpCaller
 
     public TimeProvider Time => _time;
 
-    public async Task<Core.Ports.Outcome> SendAsync(
-        HttpRequestMessage request, string call, Func<HttpResponseMessage, Core.Ports.Outcome> classify, CancellationToken ct)
+    public Task<Core.Ports.Outcome> SendAsync(
+        HttpRequestMessage request, string call, Func<HttpResponseMessage, Core.Ports.Outcome> classify, CancellationToken ct) =>
+        SendAsync(request, call, (response, _) => Task.FromResult(classify(response)), failure => failure, ct);
+
+    /// <summary>
+    /// Sends the request and hands the response (headers read, body not yet) to <paramref name="handle"/>, which may read
+    /// the body under the same timeout. A call that gets no answer becomes <paramref name="failed"/> of a transient outcome.
+    /// </summary>
+    public async Task<T> SendAsync<T>(HttpRequestMessage request, string call,
+        Func<HttpResponseMessage, CancellationToken, Task<T>> handle, Func<Core.Ports.Outcome, T> failed, CancellationToken ct)
     {
         using var timeout = new CancellationTokenSource(Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
-            // Headers only: the body is disposed unread because it may echo what we sent.
+            // Headers first: a body that may echo what we sent is read only by a handler that needs it, or disposed unread.
             using var response = await _client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            return classify(response);
+            return await handle(response, linked.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
         {
-            return HttpOutcomes.ForFailure(ex, call, Timeout, ct);
+            return failed(HttpOutcomes.ForFailure(ex, call, Timeout, ct));
         }
     }
 }

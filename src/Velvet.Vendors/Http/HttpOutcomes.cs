@@ -34,6 +34,10 @@ public static partial class HttpOutcomes
         return Outcome.Permanent($"{call}: {advice}{BodyNote(response)}", status);
     }
 
+    /// <summary>Outcome of a refused call: the caller's advice and the body's length, never the body.</summary>
+    public static Outcome Permanent(HttpResponseMessage response, string call, string advice) =>
+        Outcome.Permanent($"{call}: {advice}{BodyNote(response)}", (int)response.StatusCode);
+
     /// <summary>Outcome of a transient status: 408, 429, 5xx, with the server's Retry-After when it gave one.</summary>
     public static Outcome Transient(HttpResponseMessage response, string call, TimeProvider time)
     {
