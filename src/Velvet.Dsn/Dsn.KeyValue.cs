@@ -8,20 +8,10 @@ public sealed partial class Dsn
     private static bool TryParseKeyValue(string text, out Dsn? dsn, out string? error)
     {
         dsn = null;
-        var ado = HasSemicolonOutsideQuotes(text);
+        // ADO.NET form when a ';' separates pairs or the first keyword has a space ("User ID=app"); libpq otherwise.
+        var ado = HasSemicolonOutsideQuotes(text) || text[..text.IndexOf('=', StringComparison.Ordinal)].Trim().Contains(' ', StringComparison.Ordinal);
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (!ado && !TryParseLibpq(text, values, out error))
-        {
-            // "User ID=app" has a space in its keyword: only the ADO.NET form allows that.
-            values.Clear();
-            if (!TryParseAdo(text, values, out _))
-            {
-                return false;
-            }
-
-            ado = true;
-        }
-        else if (ado && !TryParseAdo(text, values, out error))
+        if (!(ado ? TryParseAdo(text, values, out error) : TryParseLibpq(text, values, out error)))
         {
             return false;
         }
