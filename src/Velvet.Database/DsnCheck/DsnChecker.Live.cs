@@ -86,26 +86,30 @@ public static partial class DsnChecker
         }
 
         var owned = new List<string>();
+        var fixes = new List<string>();
         if (role.OwnedRelationCount > 0)
         {
             owned.Add($"{role.OwnedRelationCount} table(s)/view(s) ({string.Join(", ", role.OwnedRelations)}{(role.OwnedRelationCount > role.OwnedRelations.Count ? ", …" : "")})");
+            fixes.Add("ALTER TABLE … OWNER TO <owner>");
         }
 
         if (role.OwnedSchemas.Count > 0)
         {
             owned.Add($"schema(s) {string.Join(", ", role.OwnedSchemas)}");
+            fixes.Add($"ALTER SCHEMA {role.OwnedSchemas[0]} OWNER TO <owner>");
         }
 
         if (role.OwnsDatabase)
         {
             owned.Add($"database {role.Database}");
+            fixes.Add($"ALTER DATABASE {QuoteIdent(role.Database)} OWNER TO <owner>");
         }
 
         var what = "owns " + string.Join(" and ", owned);
         lines.Add(target.AllowOwnership
             ? new(CheckOutcome.Info, subject, what + $" (allowed for the {target.Label} DSN)")
             : new(CheckOutcome.Fail, subject, what +
-                ": an owner ignores GRANT/REVOKE and can run DDL; give the objects to the owner role (ALTER TABLE … OWNER TO <owner>) and grant this role DML only"));
+                $": an owner ignores GRANT/REVOKE and can run DDL; hand them to the owner role ({string.Join("; ", fixes)}) and grant this role DML only"));
     }
 
     private static string QuoteIdent(string name) => PlainIdent().IsMatch(name) ? name : "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

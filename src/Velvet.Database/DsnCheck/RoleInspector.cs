@@ -102,7 +102,8 @@ public static class RoleInspector
             throw new InvalidOperationException("current_user is not in pg_roles");
         }
 
-        return (r.GetString(0), r.GetString(1), r.GetString(2), Flags(r, 3));
+        // "15.8 (Debian 15.8-1)" → "15.8"
+        return (r.GetString(0), r.GetString(1), r.GetString(2).Split(' ')[0], Flags(r, 3));
     }
 
     private static async Task<IReadOnlyList<MemberRole>> ReadMembershipsAsync(NpgsqlConnection conn, CancellationToken ct)
