@@ -22,11 +22,32 @@ internal static partial class YamlFile
         }
         catch (InvalidOperationException)
         {
-            // YamlDotNet throws this for some unterminated flow collections, without a position.
-            throw new EnvFileException(new SourceLocation(display, 0), "malformed YAML: an unterminated [ ] or { } collection");
+            // YamlDotNet throws this for some unterminated flow collections, without a position: replay the
+            // event parser to find the last place that still made sense.
+            throw new EnvFileException(new SourceLocation(display, LastGoodLine(path)), "malformed YAML: an unterminated [ ] or { } collection");
         }
 
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+    }
+
+    private static int LastGoodLine(string path)
+    {
+        var line = 0;
+        using var reader = new StreamReader(path);
+        var parser = new Parser(reader);
+        try
+        {
+            while (parser.MoveNext())
+            {
+                line = (int)parser.Current!.End.Line;
+            }
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        {
+            // Stop at the failure: `line` is where the input last made sense.
+        }
+
+        return line;
     }
 
     public static SourceLocation At(this YamlNode node, string display) => new(display, (int)node.Start.Line);
