@@ -16,8 +16,8 @@ internal static class DsnCommands
 
     private static Command BuildCheck(CliIO io)
     {
-        var appVar = new Option<string>("--app-var") { Description = "Variable holding the app DSN", DefaultValueFactory = _ => "DATABASE_URL" };
-        var serviceVar = new Option<string>("--service-var") { Description = "Variable holding the service DSN", DefaultValueFactory = _ => "DATABASE_SERVICE_URL" };
+        var appVar = new Option<string?>("--app-var") { Description = "Variable holding the app DSN", DefaultValueFactory = _ => "DATABASE_URL" };
+        var serviceVar = new Option<string?>("--service-var") { Description = "Variable holding the service DSN", DefaultValueFactory = _ => "DATABASE_SERVICE_URL" };
         var noService = new Option<bool>("--no-service") { Description = "There is no service DSN: check the app DSN (and --owner-var) only" };
         var ownerVar = new Option<string?>("--owner-var")
         {
@@ -52,11 +52,19 @@ internal static class DsnCommands
         check.SetAction(async (parse, ct) =>
         {
             var seconds = parse.GetValue(timeout);
-            var names = new[] { parse.GetValue(appVar), parse.GetValue(noService) ? "-" : parse.GetValue(serviceVar), parse.GetValue(ownerVar) ?? "-" };
-            if (seconds < 1 || names.Any(string.IsNullOrWhiteSpace))
+            if (seconds < 1)
             {
-                io.Error(SecretMasker.Shared, seconds < 1 ? "--timeout must be at least 1 second" : "a variable name option is empty: name the environment variable that holds the DSN");
+                io.Error(SecretMasker.Shared, "--timeout must be at least 1 second");
                 return ExitCodes.Usage;
+            }
+
+            foreach (var option in new[] { appVar, serviceVar, ownerVar })
+            {
+                if (parse.GetResult(option) is { Implicit: false } && string.IsNullOrWhiteSpace(parse.GetValue(option)))
+                {
+                    io.Error(SecretMasker.Shared, $"{option.Name} is empty: name the environment variable that holds the DSN (the DSN itself never goes on the command line)");
+                    return ExitCodes.Usage;
+                }
             }
 
             var targets = new List<DsnTarget> { Target("app", parse.GetValue(appVar)!, DsnTargetKind.Runtime) with { AllowOwnership = parse.GetValue(allowAppOwnership) } };
