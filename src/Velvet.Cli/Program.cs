@@ -25,6 +25,8 @@ namespace Velvet.Cli
             root.Subcommands.Add(MigrateCommand.Build(io));
             root.Subcommands.Add(SubscribersCommands.Build(io));
             root.Subcommands.Add(DemoCommand.Build(io));
+            root.Subcommands.Add(DsnCommands.Build(io));
+            root.Subcommands.Add(EnvCommands.Build(io));
             return root;
         }
 

@@ -88,6 +88,16 @@ public sealed class PgDatabaseFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A local TCP port nothing listens on (for "server unreachable" tests).</summary>
+    public static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_unavailable is not null || AdminConnectionString.Length == 0) return;
