@@ -1,6 +1,6 @@
 namespace Velvet.Vendors.Http;
 
-/// <summary>Sends one request with a per-call timeout and turns "no answer" into an outcome. Never reads the body.</summary>
+/// <summary>Sends one request with a per-call timeout and turns "no answer" into an outcome. Reads no body unless the classifier does.</summary>
 public sealed class HttpCaller
 {
     private readonly Func<HttpClient> _client;
@@ -18,16 +18,24 @@ public sealed class HttpCaller
 
     public TimeProvider Time => _time;
 
+    public Task<Core.Ports.Outcome> SendAsync(
+        HttpRequestMessage request, string call, Func<HttpResponseMessage, Core.Ports.Outcome> classify, CancellationToken ct) =>
+        SendAsync(request, call, (response, _) => Task.FromResult(classify(response)), ct);
+
+    /// <summary>
+    /// Like the other overload, for vendor APIs whose answer must be read (a public key, an access token): the
+    /// classifier may read the body within the same timeout. It must not put the body in the outcome.
+    /// </summary>
     public async Task<Core.Ports.Outcome> SendAsync(
-        HttpRequestMessage request, string call, Func<HttpResponseMessage, Core.Ports.Outcome> classify, CancellationToken ct)
+        HttpRequestMessage request, string call, Func<HttpResponseMessage, CancellationToken, Task<Core.Ports.Outcome>> classify, CancellationToken ct)
     {
         using var timeout = new CancellationTokenSource(Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
-            // Headers only: the body is disposed unread because it may echo what we sent.
+            // Headers first: a body the classifier does not read is disposed unread, because it may echo what we sent.
             using var response = await _client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            return classify(response);
+            return await classify(response, linked.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
         {
