@@ -22,9 +22,6 @@ public sealed class InfisicalSession(Uri apiUrl, HttpCaller caller, SecretMasker
     private SecretValue? _token;
     private DateTimeOffset _refreshAt;
 
-    /// <summary>How many logins this session made (for tests and diagnostics).</summary>
-    public int Logins { get; private set; }
-
     /// <summary>A valid access token, logging in when there is none or it is about to expire.</summary>
     public async Task<(Outcome Outcome, SecretValue? Token)> TokenAsync(SecretValue clientId, SecretValue clientSecret, string who, CancellationToken ct)
     {
@@ -80,11 +77,7 @@ public sealed class InfisicalSession(Uri apiUrl, HttpCaller caller, SecretMasker
             return Outcome.Ok($"{call}: logged in for {expiresIn} s");
         }, ct).ConfigureAwait(false);
         Array.Clear(body);
-        if (token is not null)
-        {
-            _token = token;
-            Logins++;
-        }
+        if (token is not null) _token = token;
         return (outcome, token);
     }
 }
