@@ -69,7 +69,9 @@ internal sealed class VelvetRuntime : IAsyncDisposable
             ThrowIfProblems(bindings.Check(appEnv), "registered subscribers cannot be built (fix them with PUT/DELETE /api/v1/subscribers)");
         }
         var service = new RotationService(store, bindings, box, masker, options, TimeProvider.System);
-        var runner = new JobRunner(service, bindings, secrets ?? new EnvSecretSource(env, masker), box, masker, TimeProvider.System, loggerFactory.CreateLogger<JobRunner>());
+        // Current values: from a consumer marked current_value_source (a vault) when the credential has one, else the environment.
+        secrets ??= new VaultSecretSource(bindings, appEnv, new EnvSecretSource(env, masker));
+        var runner = new JobRunner(service, bindings, secrets, box, masker, TimeProvider.System, loggerFactory.CreateLogger<JobRunner>());
         return new VelvetRuntime
         {
             Manifest = manifest, Store = store, Service = service, Runner = runner, Masker = masker,

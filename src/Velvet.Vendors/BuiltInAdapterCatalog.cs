@@ -4,12 +4,15 @@ using Velvet.Vendors.DotenvFile;
 using Velvet.Vendors.Generated;
 using Velvet.Vendors.Heroku;
 using Velvet.Vendors.Heroku.Postgres;
+using Velvet.Vendors.GitHub;
 using Velvet.Vendors.Http;
+using Velvet.Vendors.Infisical;
 
 namespace Velvet.Vendors;
 
 /// <summary>
-/// The adapters that need no SaaS: <c>generated</c> (vendor), <c>dotenv-file</c> and <c>http</c> (consumers).
+/// The built-in adapters: <c>generated</c> (vendor), <c>dotenv-file</c>, <c>http</c> and the vendor consumers
+/// (<c>github-actions-secret</c>, <c>infisical-secret</c>).
 /// Settings are checked when an adapter is built, so a bad manifest entry fails with its name and the fix.
 /// </summary>
 public sealed class BuiltInAdapterCatalog : IAdapterCatalog
@@ -17,6 +20,7 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
     private readonly BuiltInAdapterOptions _options;
     private readonly HttpCaller _http;
     private readonly HerokuAdapters _heroku;
+    private readonly InfisicalSessions _infisical;
 
     public BuiltInAdapterCatalog(BuiltInAdapterOptions options)
     {
@@ -24,6 +28,7 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         _options = options;
         _http = new HttpCaller(options.HttpClient, options.TimeProvider, options.HttpTimeout);
         _heroku = new HerokuAdapters(_http, options.Masker, options.TimeProvider);
+        _infisical = new InfisicalSessions(_http, options.Masker);
     }
 
     public IReadOnlyList<AdapterKind> Kinds { get; } =
@@ -35,6 +40,11 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         new(HttpConsumer.KindName, AdapterRole.Consumer, [], ["body_field", "auth_header"], IsLocal: false,
             "PUT/POST/PATCH of {\"<body_field>\": value} to update_endpoint, authenticated by update_auth_token_name"),
         .. HerokuAdapters.Kinds,
+        new(GitHubSecretConsumer.KindName, AdapterRole.Consumer, ["owner", "repo", "secret_name", "token_name"], ["environment", "api_url"], IsLocal: false,
+            "A GitHub Actions secret (repository, or environment when set), sealed with the repository's public key; write-only"),
+        new(InfisicalSecretConsumer.KindName, AdapterRole.Consumer, ["project_id", "environment", "secret_name", "client_id_name", "client_secret_name"],
+            ["secret_path", "api_url", "api_version", "current_value_source"], IsLocal: false,
+            "A secret in Infisical (Universal Auth), folders created when missing, validated by reading back its fingerprint"),
     ];
 
     public ICredentialVendor CreateVendor(CredentialSpec credential) => credential.Vendor.Kind switch
@@ -50,6 +60,8 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         DotenvFileConsumer.KindName => new DotenvFileConsumer(DotenvFileOptions.FromSpec(consumer), _options.Masker),
         HttpConsumer.KindName => new HttpConsumer(HttpConsumerOptions.FromSpec(consumer), _http, CreateHealthcheck(consumer)),
         HerokuConfigVarConsumer.KindName => _heroku.ConfigVar(consumer, CreateHealthcheck(consumer)),
+        GitHubSecretConsumer.KindName => GitHubSecretConsumer.Create(consumer, _http),
+        InfisicalSecretConsumer.KindName => InfisicalSecretConsumer.Create(consumer, _infisical, _options.Masker),
         var kind => throw Unknown(kind, AdapterRole.Consumer, $"consumer {consumer.ConsumerId} (line {consumer.Line})"),
     };
 

@@ -94,6 +94,7 @@ public abstract partial class JobStoreContract
             Attempts = 2,
             LastError = "timeout",
             WrittenFingerprint = "hmac:1",
+            WrittenAt = TestData.T0.AddSeconds(4),
             ConfirmedBy = "carol",
             ConfirmReason = "checked by hand",
             UpdatedAt = TestData.T0.AddSeconds(5),

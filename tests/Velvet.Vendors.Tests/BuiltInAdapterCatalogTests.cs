@@ -2,7 +2,9 @@ using Velvet.Core.Manifest;
 using Velvet.Core.Ports;
 using Velvet.Vendors.DotenvFile;
 using Velvet.Vendors.Generated;
+using Velvet.Vendors.GitHub;
 using Velvet.Vendors.Http;
+using Velvet.Vendors.Infisical;
 using Velvet.Vendors.Tests.Support;
 
 namespace Velvet.Vendors.Tests;
@@ -26,6 +28,7 @@ public sealed class BuiltInAdapterCatalogTests
     public void It_lists_the_local_and_http_kinds_first_with_their_settings()
     {
         Assert.Equal(["generated", "dotenv-file", "http"], _catalog.Kinds.Select(k => k.Name).Take(3));
+        Assert.Subset(_catalog.Kinds.Select(k => k.Name).ToHashSet(), new HashSet<string> { "heroku-token", "heroku-config-var", "github-actions-secret", "infisical-secret" });
         var dotenv = _catalog.Kinds.Single(k => k.Name == "dotenv-file");
         Assert.Equal((AdapterRole.Consumer, true), (dotenv.Role, dotenv.IsLocal));
         Assert.Equal(["path", "key"], dotenv.RequiredSettings);
@@ -38,6 +41,10 @@ public sealed class BuiltInAdapterCatalogTests
         Assert.IsType<GeneratedVendor>(_catalog.CreateVendor(Contexts.Credential()));
         Assert.IsType<DotenvFileConsumer>(_catalog.CreateConsumer(Contexts.Credential(), Consumer("dotenv-file", new() { ["path"] = ".env", ["key"] = "K" })));
         Assert.IsType<HttpConsumer>(_catalog.CreateConsumer(Contexts.Credential(), Consumer("http", update: "https://example.test/v1/config")));
+        Assert.IsType<GitHubSecretConsumer>(_catalog.CreateConsumer(Contexts.Credential(), Consumer("github-actions-secret",
+            new() { ["owner"] = "acme", ["repo"] = "api", ["secret_name"] = "API_TOKEN", ["token_name"] = "GH_TOKEN" })));
+        Assert.IsType<InfisicalSecretConsumer>(_catalog.CreateConsumer(Contexts.Credential(), Consumer("infisical-secret",
+            new() { ["project_id"] = "p1", ["environment"] = "prod", ["secret_name"] = "API_TOKEN", ["client_id_name"] = "ID", ["client_secret_name"] = "SECRET" })));
     }
 
     [Fact]
@@ -48,6 +55,7 @@ public sealed class BuiltInAdapterCatalogTests
 
         Assert.StartsWith("credential API_TOKEN: unknown vendor kind 'heroku'; known kinds: generated, heroku-token", vendor.Message, StringComparison.Ordinal);
         Assert.StartsWith("consumer c1 (line 7): unknown consumer kind 's3'; known kinds: dotenv-file, http, heroku-config-var", consumer.Message, StringComparison.Ordinal);
+        Assert.Contains("github-actions-secret", consumer.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -164,12 +164,14 @@ public sealed partial class JobRunner
             _ => RowStatus.Failed,
         };
         var error = status is RowStatus.Succeeded ? null : Describe(call.Outcome);
+        var written = phase == Phase.Distribute && status == RowStatus.Succeeded;
         var done = WithStatus(row, phase, status) with
         {
             Attempts = row.Attempts + call.Attempts,
             LastError = error,
-            WrittenFingerprint = phase == Phase.Distribute && status == RowStatus.Succeeded
-                ? call.Outcome.WrittenFingerprint ?? WrittenFingerprint(value!) : row.WrittenFingerprint,
+            // What a write-only consumer (GitHub) holds and since when: it can never be read back.
+            WrittenFingerprint = written ? call.Outcome.WrittenFingerprint ?? WrittenFingerprint(value!) : row.WrittenFingerprint,
+            WrittenAt = written ? time.GetUtcNow() : row.WrittenAt,
         };
         return (status, Task.WhenAll(started, WriteRowAsync(writes, done, $"{Verb(job, phase)} {status.Name()}" + (error is null ? "" : $": {error}"))));
     }

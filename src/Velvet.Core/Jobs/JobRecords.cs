@@ -122,6 +122,8 @@ public sealed record ConsumerRow
     public string? LastError { get; init; }
     /// <summary>HMAC fingerprint of what was written, for write-only consumers (GitHub).</summary>
     public string? WrittenFingerprint { get; init; }
+    /// <summary>When <see cref="WrittenFingerprint"/> was written (the last successful push); kept through validation and confirmation.</summary>
+    public DateTimeOffset? WrittenAt { get; init; }
     public string? ConfirmedBy { get; init; }
     public string? ConfirmReason { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }

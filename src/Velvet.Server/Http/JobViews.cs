@@ -68,6 +68,7 @@ public static class JobViews
         attempts = r.Attempts,
         last_error = r.LastError,
         written_fingerprint = r.WrittenFingerprint,
+        written_at = r.WrittenAt,
         confirmed_by = r.ConfirmedBy,
         confirm_reason = r.ConfirmReason,
         updated_at = r.UpdatedAt,

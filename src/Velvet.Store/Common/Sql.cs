@@ -12,7 +12,7 @@ internal static class Sql
 
     public const string RowColumns =
         "job_id, consumer_id, kind, is_canonical, ordinal, distribute_status, validate_status, attempts, last_error, " +
-        "written_fingerprint, confirmed_by, confirm_reason, updated_at";
+        "written_fingerprint, confirmed_by, confirm_reason, updated_at, written_at";
 
     public const string EventColumns = "seq, job_id, at, actor, kind, from_status, to_status, consumer_id, detail";
 

@@ -20,11 +20,12 @@ internal static class PgStatements
         $"last_error = $16, details_json = $17 WHERE job_id = $1 AND version = $6 RETURNING {Sql.JobColumns}";
 
     private const string UpsertRowSql =
-        $"INSERT INTO rotation_job_consumers ({Sql.RowColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) " +
+        $"INSERT INTO rotation_job_consumers ({Sql.RowColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) " +
         "ON CONFLICT (job_id, consumer_id) DO UPDATE SET kind = excluded.kind, is_canonical = excluded.is_canonical, " +
         "ordinal = excluded.ordinal, distribute_status = excluded.distribute_status, validate_status = excluded.validate_status, " +
         "attempts = excluded.attempts, last_error = excluded.last_error, written_fingerprint = excluded.written_fingerprint, " +
-        "confirmed_by = excluded.confirmed_by, confirm_reason = excluded.confirm_reason, updated_at = excluded.updated_at";
+        "confirmed_by = excluded.confirmed_by, confirm_reason = excluded.confirm_reason, updated_at = excluded.updated_at, " +
+        "written_at = excluded.written_at";
 
     private const string InsertEventSql =
         "INSERT INTO job_events (job_id, at, actor, kind, from_status, to_status, consumer_id, detail) " +
@@ -46,6 +47,7 @@ internal static class PgStatements
         c.Parameters.Add(Text(r.ConfirmedBy));
         c.Parameters.Add(Text(r.ConfirmReason));
         c.Parameters.Add(Time(r.UpdatedAt));
+        c.Parameters.Add(Time(r.WrittenAt));
         return c;
     }
 

@@ -67,6 +67,7 @@ internal static class PgValues
         ConfirmedBy = Str(r, 10),
         ConfirmReason = Str(r, 11),
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(12),
+        WrittenAt = r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
     };
 
     public static JobEvent Event(NpgsqlDataReader r) => new()

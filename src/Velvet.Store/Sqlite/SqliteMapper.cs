@@ -47,6 +47,7 @@ internal static class SqliteMapper
         ConfirmedBy = Str(r, 10),
         ConfirmReason = Str(r, 11),
         UpdatedAt = ParseTime(r.GetString(12)),
+        WrittenAt = r.IsDBNull(13) ? null : ParseTime(r.GetString(13)),
     };
 
     public static JobEvent Event(SqliteDataReader r) => new()

@@ -28,15 +28,16 @@ internal sealed class SqliteWriteCommands(SqliteConnection connection) : IDispos
     {
         var cmd = _upsertRow ??= Prepare(
             "INSERT INTO rotation_job_consumers (job_id, consumer_id, kind, is_canonical, ordinal, distribute_status, " +
-            "validate_status, attempts, last_error, written_fingerprint, confirmed_by, confirm_reason, updated_at) " +
+            "validate_status, attempts, last_error, written_fingerprint, confirmed_by, confirm_reason, updated_at, written_at) " +
             "VALUES ($job_id, $consumer_id, $kind, $is_canonical, $ordinal, $distribute_status, $validate_status, " +
-            "$attempts, $last_error, $written_fingerprint, $confirmed_by, $confirm_reason, $updated_at) " +
+            "$attempts, $last_error, $written_fingerprint, $confirmed_by, $confirm_reason, $updated_at, $written_at) " +
             "ON CONFLICT (job_id, consumer_id) DO UPDATE SET kind = excluded.kind, is_canonical = excluded.is_canonical, " +
             "ordinal = excluded.ordinal, distribute_status = excluded.distribute_status, validate_status = excluded.validate_status, " +
             "attempts = excluded.attempts, last_error = excluded.last_error, written_fingerprint = excluded.written_fingerprint, " +
-            "confirmed_by = excluded.confirmed_by, confirm_reason = excluded.confirm_reason, updated_at = excluded.updated_at",
+            "confirmed_by = excluded.confirmed_by, confirm_reason = excluded.confirm_reason, updated_at = excluded.updated_at, " +
+            "written_at = excluded.written_at",
             "$job_id", "$consumer_id", "$kind", "$is_canonical", "$ordinal", "$distribute_status", "$validate_status",
-            "$attempts", "$last_error", "$written_fingerprint", "$confirmed_by", "$confirm_reason", "$updated_at");
+            "$attempts", "$last_error", "$written_fingerprint", "$confirmed_by", "$confirm_reason", "$updated_at", "$written_at");
         cmd.Transaction = tx;
         var p = cmd.Parameters;
         p[0].Value = Id(r.JobId);
@@ -52,6 +53,7 @@ internal sealed class SqliteWriteCommands(SqliteConnection connection) : IDispos
         p[10].Value = OrNull(r.ConfirmedBy);
         p[11].Value = OrNull(r.ConfirmReason);
         p[12].Value = Time(r.UpdatedAt);
+        p[13].Value = TimeOrNull(r.WrittenAt);
         cmd.ExecuteNonQuery();
     }
 

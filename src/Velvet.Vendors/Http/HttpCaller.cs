@@ -1,6 +1,6 @@
 namespace Velvet.Vendors.Http;
 
-/// <summary>Sends one request with a per-call timeout and turns "no answer" into an outcome. Never reads the body.</summary>
+/// <summary>Sends one request with a per-call timeout and turns "no answer" into an outcome. Reads no body unless the classifier does.</summary>
 public sealed class HttpCaller
 {
     private readonly Func<HttpClient> _client;
@@ -21,6 +21,14 @@ public sealed class HttpCaller
     public Task<Core.Ports.Outcome> SendAsync(
         HttpRequestMessage request, string call, Func<HttpResponseMessage, Core.Ports.Outcome> classify, CancellationToken ct) =>
         SendAsync(request, call, (response, _) => Task.FromResult(classify(response)), failure => failure, ct);
+
+    /// <summary>
+    /// For vendor APIs whose answer must be read (a public key, an access token): the classifier may read the body
+    /// within the same timeout. It must not put the body in the outcome.
+    /// </summary>
+    public Task<Core.Ports.Outcome> SendAsync(
+        HttpRequestMessage request, string call, Func<HttpResponseMessage, CancellationToken, Task<Core.Ports.Outcome>> classify, CancellationToken ct) =>
+        SendAsync(request, call, classify, failure => failure, ct);
 
     /// <summary>
     /// Sends the request and hands the response (headers read, body not yet) to <paramref name="handle"/>, which may read
