@@ -80,7 +80,7 @@ public sealed record Drift
     public string Change => Action switch
     {
         DriftAction.Grant => "missing -> grant",
-        DriftAction.ChangeOwner => $"owned by {Ownership?.Now} -> owner {Ownership?.Wanted ?? "(set owner: in the policy)"}",
+        DriftAction.ChangeOwner => $"owned by {Ownership?.Now} -> owned by {Ownership?.Wanted ?? "(set owner: in the policy)"}",
         _ => "granted -> revoke",
     };
 
