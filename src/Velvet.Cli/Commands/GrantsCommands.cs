@@ -174,6 +174,9 @@ internal static class GrantsCommands
             : $"grants prove: {failed} of {result.Checks.Count} check(s) FAILED; nothing was changed");
     }
 
+    private static bool IsVariableName(string name) =>
+        name.Length > 0 && !char.IsDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
     /// <summary>Loads the policy, opens the DSN from the environment variable, runs the body; maps failures to exit codes.</summary>
     private static async Task<int> RunAsync(CliIO io, ParseResult parse, Option<string> policyOption, Option<string> varOption, string whose,
         Func<GrantsPolicy, NpgsqlConnection, string, TextWriter, Task<int>> body, CancellationToken ct)
@@ -187,6 +190,12 @@ internal static class GrantsCommands
             return ExitCodes.Config;
         }
         var variable = parse.GetValue(varOption)!;
+        if (!IsVariableName(variable))
+        {
+            // Never echo it: a DSN put here by mistake carries a password.
+            io.Error(masker, $"{varOption.Name} takes the NAME of an environment variable (e.g. {AdminVarDefault}), not a DSN: export the DSN in a variable and name it");
+            return ExitCodes.Usage;
+        }
         try
         {
             var (connection, masked) = await GrantsConnection.OpenAsync(io.Environment(variable), variable, whose, masker.Register, ct).ConfigureAwait(false);
