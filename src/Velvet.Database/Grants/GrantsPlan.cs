@@ -17,10 +17,12 @@ public sealed record GrantsPlan(GrantsPolicy Policy, CatalogSnapshot Snapshot, I
     /// <summary>One line describing what was compared (counts by class), for the plan header.</summary>
     public string Summary()
     {
-        var tables = Snapshot.Relations.Where(r => r.IsTableLike).ToList();
-        int Count(TableClass c) => tables.Count(t => Policy.Classify(t.Schema, t.Name) == c);
+        var tables = Snapshot.RelationGroups.Where(g => g.Kind != RelationKind.Sequence)
+            .SelectMany(g => g.Names.Select(n => Policy.Classify(g.Schema, n))).ToList();
+        var sequences = Snapshot.RelationGroups.Where(g => g.Kind == RelationKind.Sequence).Sum(g => g.Names.Count);
+        int Count(TableClass c) => tables.Count(t => t == c);
         return $"{tables.Count} table(s): {Count(TableClass.Dml)} DML, {Count(TableClass.AppendOnly)} append-only, " +
             $"{Count(TableClass.Migration)} migration, {Count(TableClass.Unmanaged)} unmanaged; " +
-            $"{Snapshot.Relations.Count - tables.Count} sequence(s); {Snapshot.Schemas.Count} schema(s)";
+            $"{sequences} sequence(s); {Snapshot.Schemas.Count} schema(s)";
     }
 }

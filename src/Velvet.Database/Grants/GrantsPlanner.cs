@@ -8,6 +8,7 @@ namespace Velvet.Database.Grants;
 /// <item>Members of the app role (the login roles of a group) get everything through the group: direct grants are revoked.</item>
 /// <item>PUBLIC may hold only what the app role is meant to hold (a PUBLIC grant is a grant to the app role too).</item>
 /// <item>Column-level grants are revoked (the policy is table-level; a column UPDATE on an audit table is a hole).</item>
+/// <item>An object owned by the app role (or a member) moves to the policy owner: an owner can do anything.</item>
 /// </list>
 /// </summary>
 public static class GrantsPlanner
@@ -17,48 +18,65 @@ public static class GrantsPlanner
     {
         Validate(policy, snapshot);
         var members = snapshot.Members.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var judge = new AclJudge(policy.AppRole, members);
         var drift = new List<Drift>();
-        var judge = new AclJudge(policy.AppRole, members, drift);
+        var findings = new List<AclJudge.Finding>();
 
         foreach (var schema in snapshot.Schemas)
         {
-            var quoted = SqlIdent.Quote(schema.Name);
-            judge.Judge(schema.Acl.Where(a => a.Grantee != schema.Owner), ["USAGE"], schema.Owner,
-                p => new Drift
-                {
-                    Target = DriftTarget.Schema, Label = "schema", Name = schema.Name, SqlObject = "SCHEMA " + quoted,
-                    Privilege = p.Privilege, Grantee = p.Grantee, Action = p.Action, ActAs = p.ActAs, AsGrantor = p.AsGrantor,
-                });
+            findings.Clear();
+            judge.Judge(findings, schema.Acl, schema.Owner, ["USAGE"], schema.Owner);
+            drift.AddRange(findings.Select(f => Dress(f, DriftTarget.Schema, "schema", schema.Name, "SCHEMA " + SqlIdent.Quote(schema.Name))));
         }
         if (policy.DefaultPrivileges && policy.Owner is { } owner)
         {
-            PlanDefaults(policy, owner, snapshot, judge);
+            PlanDefaults(policy, owner, snapshot, judge, drift);
         }
-        foreach (var relation in snapshot.Relations)
+        foreach (var group in snapshot.RelationGroups)
         {
-            PlanRelation(policy, relation, members, drift, judge);
+            PlanGroup(policy, group, members, judge, drift);
         }
-        var owners = snapshot.Relations.ToDictionary(r => (r.Schema, r.Name), r => r);
-        foreach (var column in snapshot.Columns)
+        if (snapshot.Columns.Count > 0)
         {
-            var wanted = owners.TryGetValue((column.Schema, column.Table), out var table) ? policy.WantedOn(table) : [];
-            var name = $"{column.Schema}.{column.Table}.{column.Column}";
-            // Column grants are never wanted for the app role or its members; PUBLIC may keep what the table grants the app.
-            judge.Judge(column.Acl.Where(a => a.Grantee != column.TableOwner), [], column.TableOwner,
-                p => new Drift
-                {
-                    Target = DriftTarget.Relation, Label = "column", Name = name,
-                    SqlObject = "TABLE " + SqlIdent.Qualified(column.Schema, column.Table), SqlColumn = SqlIdent.Quote(column.Column),
-                    Privilege = p.Privilege, Grantee = p.Grantee, Action = p.Action, ActAs = p.ActAs, AsGrantor = p.AsGrantor,
-                },
-                publicMayHold: wanted);
+            PlanColumns(policy, snapshot, judge, drift);
         }
         return new GrantsPlan(policy, snapshot, Sort(drift), Notes(policy, snapshot));
     }
 
-    private static void PlanRelation(GrantsPolicy policy, CatalogRelation relation, HashSet<string> members, List<Drift> drift, AclJudge judge)
+    private static Drift Dress(AclJudge.Finding f, DriftTarget target, string label, string name, string sqlObject, string? sqlColumn = null) => new()
     {
-        var label = relation.Kind switch
+        Target = target, Label = label, Name = name, SqlObject = sqlObject, SqlColumn = sqlColumn,
+        Privilege = f.Privilege, Grantee = f.Grantee, Action = f.Action, ActAs = f.ActAs, AsGrantor = f.AsGrantor,
+    };
+
+    private static void PlanGroup(GrantsPolicy policy, RelationGroup group, HashSet<string> members, AclJudge judge, List<Drift> drift)
+    {
+        var owner = group.Owner;
+        var appOwned = owner == policy.AppRole || members.Contains(owner);
+        // When ownership moves to the policy owner, the app's implicit owner privileges move with it: judged as none held.
+        var actingOwner = appOwned ? policy.Owner ?? owner : owner;
+        // The group shares one ACL, so it is judged once per wanted set (DML, append-only, nothing...), not once per table.
+        var verdicts = new Dictionary<IReadOnlyList<string>, List<AclJudge.Finding>>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < group.Names.Count; i++)
+        {
+            var name = group.Names[i];
+            var wanted = policy.WantedOn(group.Kind, group.Schema, name, group.OwnedBy[i]);
+            if (!verdicts.TryGetValue(wanted, out var findings))
+            {
+                verdicts[wanted] = findings = [];
+                judge.Judge(findings, group.Acl, group.Owner, wanted, actingOwner, grantorAlias: group.Owner);
+            }
+            if (findings.Count > 0 || appOwned)
+            {
+                AddRelationDrift(policy, group, name, group.OwnedBy[i] is not null, appOwned, findings, drift);
+            }
+        }
+    }
+
+    private static void AddRelationDrift(GrantsPolicy policy, RelationGroup group, string name, bool ownedByTable, bool appOwned,
+        List<AclJudge.Finding> findings, List<Drift> drift)
+    {
+        var label = group.Kind switch
         {
             RelationKind.Sequence => "sequence",
             RelationKind.View => "view",
@@ -66,60 +84,69 @@ public static class GrantsPlanner
             RelationKind.ForeignTable => "foreign table",
             _ => "table",
         };
-        var sqlObject = (relation.Kind == RelationKind.Sequence ? "SEQUENCE " : "TABLE ") + SqlIdent.Qualified(relation.Schema, relation.Name);
-        var owner = relation.Owner;
-        if (owner == policy.AppRole || members.Contains(owner))
+        var display = group.Schema + "." + name;
+        var sqlObject = (group.Kind == RelationKind.Sequence ? "SEQUENCE " : "TABLE ") + SqlIdent.Qualified(group.Schema, name);
+        if (appOwned)
         {
-            // The app role owns it: it can do anything (DDL included). Ownership moves to the policy owner; the owner's
-            // implicit privileges move with it, so the app role's are judged as if it held none.
             drift.Add(new Drift
             {
-                Target = DriftTarget.Relation, Label = label, Name = relation.Display, SqlObject = sqlObject,
-                Privilege = "OWNER", Grantee = owner, Action = DriftAction.ChangeOwner, ActAs = owner,
-                Ownership = (owner, policy.Owner),
-                ImpliedByTable = relation.OwnedBy is not null,
+                Target = DriftTarget.Relation, Label = label, Name = display, SqlObject = sqlObject,
+                Privilege = "OWNER", Grantee = group.Owner, Action = DriftAction.ChangeOwner, ActAs = group.Owner,
+                Ownership = (group.Owner, policy.Owner),
+                // An owned sequence (serial, identity) follows its table's owner.
+                ImpliedByTable = ownedByTable,
             });
-            owner = policy.Owner ?? owner;
         }
-        judge.Judge(relation.Acl.Where(a => a.Grantee != relation.Owner), policy.WantedOn(relation), owner,
-            p => new Drift
-            {
-                Target = DriftTarget.Relation, Label = label, Name = relation.Display, SqlObject = sqlObject,
-                Privilege = p.Privilege, Grantee = p.Grantee, Action = p.Action, ActAs = p.ActAs, AsGrantor = p.AsGrantor,
-            },
-            grantorAlias: relation.Owner);
+        foreach (var f in findings)
+        {
+            drift.Add(Dress(f, DriftTarget.Relation, label, display, sqlObject));
+        }
     }
 
-    private static void PlanDefaults(GrantsPolicy policy, string owner, CatalogSnapshot snapshot, AclJudge judge)
+    private static void PlanColumns(GrantsPolicy policy, CatalogSnapshot snapshot, AclJudge judge, List<Drift> drift)
+    {
+        var tables = snapshot.Relations().ToDictionary(r => (r.Schema, r.Name));
+        var findings = new List<AclJudge.Finding>();
+        foreach (var column in snapshot.Columns)
+        {
+            findings.Clear();
+            var wanted = tables.TryGetValue((column.Schema, column.Table), out var table) ? policy.WantedOn(table) : [];
+            // Column grants are never wanted for the app role or its members; PUBLIC may keep what the table grants the app.
+            judge.Judge(findings, column.Acl, column.TableOwner, [], column.TableOwner, publicMayHold: wanted);
+            drift.AddRange(findings.Select(f => Dress(f, DriftTarget.Relation, "column", $"{column.Schema}.{column.Table}.{column.Column}",
+                "TABLE " + SqlIdent.Qualified(column.Schema, column.Table), SqlIdent.Quote(column.Column))));
+        }
+    }
+
+    private static void PlanDefaults(GrantsPolicy policy, string owner, CatalogSnapshot snapshot, AclJudge judge, List<Drift> drift)
     {
         var ownerSql = SqlIdent.Quote(owner);
+        var findings = new List<AclJudge.Finding>();
         foreach (var onSequences in new[] { false, true })
         {
             var objects = onSequences ? "sequences" : "tables";
             var wanted = onSequences ? policy.SequencePrivileges : policy.TablePrivileges;
             var global = snapshot.DefaultAcls.FirstOrDefault(d => d.Schema is null && d.OnSequences == onSequences)?.Acl ?? [];
+            var globalHeld = global.Where(a => a.Grantee == policy.AppRole).Select(a => a.Privilege).ToHashSet(StringComparer.Ordinal);
             foreach (var schema in snapshot.Schemas)
             {
+                findings.Clear();
                 var local = snapshot.DefaultAcls.FirstOrDefault(d => d.Schema == schema.Name && d.OnSequences == onSequences)?.Acl ?? [];
                 // What a new object gets is the union of the all-schemas and the per-schema entries.
-                var held = global.Concat(local).Where(a => a.Grantee == policy.AppRole).Select(a => a.Privilege).ToHashSet(StringComparer.Ordinal);
-                judge.Judge(local, wanted, owner, p => DefaultDrift(owner, schema.Name, objects, $"ALTER DEFAULT PRIVILEGES FOR ROLE {ownerSql} IN SCHEMA {SqlIdent.Quote(schema.Name)}", p),
-                    alsoHeld: held);
+                judge.Judge(findings, local, owner, wanted, owner, alsoHeld: globalHeld);
+                drift.AddRange(findings.Select(f => DefaultDrift(owner, schema.Name, objects, $"ALTER DEFAULT PRIVILEGES FOR ROLE {ownerSql} IN SCHEMA {SqlIdent.Quote(schema.Name)}", f)));
             }
             // All-schemas entries never add what the policy wants (that is set per schema); they may only hold less.
-            judge.Judge(global, wanted, owner, p => DefaultDrift(owner, null, objects, $"ALTER DEFAULT PRIVILEGES FOR ROLE {ownerSql}", p),
-                grantMissing: false);
+            findings.Clear();
+            judge.Judge(findings, global, owner, wanted, owner, grantMissing: false);
+            drift.AddRange(findings.Select(f => DefaultDrift(owner, null, objects, $"ALTER DEFAULT PRIVILEGES FOR ROLE {ownerSql}", f)));
         }
     }
 
-    private static Drift DefaultDrift(string owner, string? schema, string objects, string sqlPrefix, AclJudge.Finding p) => new()
-    {
-        Target = DriftTarget.DefaultPrivileges,
-        Label = "default privileges",
-        Name = schema is null ? $"for {owner} on {objects} (all schemas)" : $"for {owner} in schema {schema} on {objects}",
-        SqlObject = sqlPrefix + "|" + objects.ToUpperInvariant(),
-        Privilege = p.Privilege, Grantee = p.Grantee, Action = p.Action, ActAs = owner, AsGrantor = false,
-    };
+    private static Drift DefaultDrift(string owner, string? schema, string objects, string sqlPrefix, AclJudge.Finding f) =>
+        Dress(f with { ActAs = owner, AsGrantor = false }, DriftTarget.DefaultPrivileges, "default privileges",
+            schema is null ? $"for {owner} on {objects} (all schemas)" : $"for {owner} in schema {schema} on {objects}",
+            sqlPrefix + "|" + objects.ToUpperInvariant());
 
     private static List<Drift> Sort(List<Drift> drift) => drift
         .OrderBy(d => d.Target)
@@ -164,8 +191,7 @@ public static class GrantsPlanner
     private static List<string> Notes(GrantsPolicy policy, CatalogSnapshot snapshot)
     {
         var notes = new List<string>();
-        var logins = snapshot.Members.Where(m => m.CanLogin).ToList();
-        if (!snapshot.AppRoleCanLogin && logins.Count == 0)
+        if (!snapshot.AppRoleCanLogin && !snapshot.Members.Any(m => m.CanLogin))
         {
             notes.Add($"note: {policy.AppRole} cannot log in and has no login members: nothing can connect with these grants (velvet db provision creates login roles)");
         }

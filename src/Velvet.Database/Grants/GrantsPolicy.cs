@@ -71,17 +71,22 @@ public sealed record GrantsPolicy
     {
         TableClass.Dml => TablePrivileges,
         TableClass.AppendOnly => Privileges.AppendOnly,
-        _ => [],
+        _ => Nothing,
     };
 
     /// <summary>The privileges the app role should hold on a relation of the catalog.</summary>
-    public IReadOnlyList<string> WantedOn(CatalogRelation relation)
+    public IReadOnlyList<string> WantedOn(CatalogRelation relation) => WantedOn(relation.Kind, relation.Schema, relation.Name, relation.OwnedBy);
+
+    /// <summary>The privileges the app role should hold on a relation; always one of a few shared list instances.</summary>
+    public IReadOnlyList<string> WantedOn(RelationKind kind, string schema, string name, (string Schema, string Name)? ownedBy)
     {
-        if (relation.IsTableLike)
+        if (kind != RelationKind.Sequence)
         {
-            return WantedOn(Classify(relation.Schema, relation.Name));
+            return WantedOn(Classify(schema, name));
         }
         // A sequence behind a migration journal's column is part of the journal.
-        return relation.OwnedBy is { } table && Classify(table.Schema, table.Name) == TableClass.Migration ? [] : SequencePrivileges;
+        return ownedBy is { } table && Classify(table.Schema, table.Name) == TableClass.Migration ? Nothing : SequencePrivileges;
     }
+
+    private static readonly string[] Nothing = [];
 }

@@ -149,6 +149,6 @@ public sealed class GrantsApplyEdgeTests(PgDatabaseFixture db) : IClassFixture<P
         mine.Value = true;
         var snapshot = await CatalogReader.ReadAsync(conn, policy, TestContext.Current.CancellationToken);
         mine.Value = false;
-        return (count, snapshot.Relations.Count(r => r.IsTableLike));
+        return (count, snapshot.Relations().Count(r => r.IsTableLike));
     }
 }
