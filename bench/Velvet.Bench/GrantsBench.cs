@@ -20,6 +20,9 @@ internal static class GrantsBench
     {
         var tables = args.Int("tables", 10_000, 10, 20_000);
         var passes = args.Int("passes", 5, 1, 20);
+        // drifted: the runbook's blanket GRANT ... ON ALL TABLES first (a few hundred drift lines: the *_history tables);
+        // fresh: no grant at all (every table is drift: the worst case for plan, 4 lines per table).
+        var state = args.Text("state", "drifted", "drifted", "fresh");
         args.RejectUnknown();
         var admin = Environment.GetEnvironmentVariable(AdminEnv);
         if (string.IsNullOrWhiteSpace(admin))
@@ -35,13 +38,13 @@ internal static class GrantsBench
         var ct = cts.Token;
         var tag = "velvet_bench_grants_" + Guid.NewGuid().ToString("N")[..8];
         var (database, owner, app) = (tag, tag + "_owner", tag + "_app");
-        Console.WriteLine($"grants: tables={tables} passes={passes} database={database}");
+        Console.WriteLine($"grants: tables={tables} passes={passes} state={state} database={database}");
         await ExecAsync(adminCs.ConnectionString, ct, $"CREATE ROLE {owner} NOLOGIN", $"CREATE ROLE {app} NOLOGIN", $"CREATE DATABASE {database} OWNER {owner}");
         var dbCs = new NpgsqlConnectionStringBuilder(adminCs.ConnectionString) { Database = database }.ConnectionString;
         try
         {
             var setup = Stopwatch.StartNew();
-            await CreateTablesAsync(dbCs, owner, app, tables, ct);
+            await CreateTablesAsync(dbCs, owner, app, tables, state == "drifted", ct);
             Console.WriteLine($"setup: {tables} tables (1 in 100 a *_history table, plus alembic_version) in {F(setup.Elapsed.TotalSeconds, 1)} s");
 
             var policy = GrantsPolicyLoader.LoadFromText(
@@ -55,13 +58,16 @@ internal static class GrantsBench
             await BaselineAsync(conn, names.Take(500).ToList(), ct);
             var driftLines = warm.Plan.Drift.Count;
             var cpu = new List<double>();
+            var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
             for (var i = 0; i < 10; i++)
             {
                 var sw = Stopwatch.StartNew();
                 GrantsPlanner.Plan(policy, warm.Plan.Snapshot);
                 cpu.Add(sw.Elapsed.TotalMilliseconds);
             }
-            Console.WriteLine($"planner alone (no I/O, same snapshot): median {F(Median(cpu), 1)} ms");
+            process.Refresh();
+            Console.WriteLine($"planner alone (no I/O, same snapshot): median {F(Median(cpu), 1)} ms wall, {F((process.TotalProcessorTime - cpuBefore).TotalMilliseconds / 10, 1)} ms CPU per plan");
 
             var velvet = new List<double>();
             var reads = new List<double>();
@@ -74,7 +80,7 @@ internal static class GrantsBench
                 baseline.Add(await BaselineAsync(conn, names, ct));
             }
             var (planMs, baseMs) = (Median(velvet), Median(baseline));
-            Console.WriteLine($"velvet grants plan (drifted db, {driftLines} drift lines): median {F(planMs, 1)} ms (catalog read {F(Median(reads), 1)} ms)  [{string.Join(", ", velvet.Select(v => F(v, 1)))}]");
+            Console.WriteLine($"velvet grants plan ({state} db, {driftLines} drift lines): median {F(planMs, 1)} ms (catalog read {F(Median(reads), 1)} ms)  [{string.Join(", ", velvet.Select(v => F(v, 1)))}]");
             Console.WriteLine($"baseline per-table relacl query x {names.Count}: median {F(baseMs, 1)} ms  [{string.Join(", ", baseline.Select(v => F(v, 1)))}]");
             Console.WriteLine($"baseline / velvet = {F(baseMs / planMs, 1)}x (target >= 50x)");
 
@@ -85,7 +91,7 @@ internal static class GrantsBench
             var clean = new List<double>();
             for (var i = 0; i < passes; i++) clean.Add((await PlanAsync(conn, policy, ct)).Ms);
             Console.WriteLine($"apply: {applied.Statements.Count} statements in {F(apply.Elapsed.TotalMilliseconds, 0)} ms; plan after apply (no drift): median {F(Median(clean), 1)} ms");
-            Result(("bench", "grants"), ("store", "postgres"), ("tables", tables.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Result(("bench", "grants"), ("store", "postgres"), ("state", state), ("tables", tables.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("plan_ms", F(planMs, 1)), ("baseline_ms", F(baseMs, 1)), ("ratio", F(baseMs / planMs, 1)),
                 ("clean_plan_ms", F(Median(clean), 1)), ("apply_ms", F(apply.Elapsed.TotalMilliseconds, 0)), ("drift_lines", driftLines.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             return 0;
@@ -99,7 +105,7 @@ internal static class GrantsBench
     }
 
     /// <summary>Tables in batches of 1,000 per DO block (one transaction each, well under the lock table's size).</summary>
-    private static async Task CreateTablesAsync(string cs, string owner, string app, int tables, CancellationToken ct)
+    private static async Task CreateTablesAsync(string cs, string owner, string app, int tables, bool blanketGrant, CancellationToken ct)
     {
         await ExecAsync(cs, ct, $"ALTER SCHEMA public OWNER TO {owner}", $"SET ROLE {owner}; CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); RESET ROLE");
         for (var from = 1; from <= tables; from += 1000)
@@ -116,6 +122,10 @@ internal static class GrantsBench
                 """);
         }
         // The runbook's blanket grant: every table gets DML, the *_history tables too (that is the drift plan finds).
+        if (!blanketGrant)
+        {
+            return;
+        }
         await ExecAsync(cs, ct, $"SET ROLE {owner}; GRANT USAGE ON SCHEMA public TO {app}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app}; RESET ROLE");
     }
 

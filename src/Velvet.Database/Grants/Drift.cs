@@ -24,19 +24,40 @@ public enum DriftTarget
     Relation = 3,
 }
 
+/// <summary>The object a drift line is about, shared by all its lines (a fresh table has four).</summary>
+/// <param name="Target">Output order (schema, default privileges, relations).</param>
+/// <param name="Label"><c>table</c>, <c>sequence</c>, <c>schema</c>, <c>column</c>, <c>default privileges</c>...</param>
+/// <param name="Name">The object as printed: <c>public.orders</c>, <c>public.t.col</c>, <c>for owner in schema public on tables</c>.</param>
+/// <param name="SqlObject">The SQL object clause (<c>TABLE public.orders</c>, <c>SCHEMA public</c>); for defaults the ALTER DEFAULT PRIVILEGES prefix.</param>
+/// <param name="SqlColumn">For a column privilege: the quoted column name.</param>
+public sealed record DriftObject(DriftTarget Target, string Label, string Name, string SqlObject, string? SqlColumn = null)
+{
+    /// <summary>The object column: <c>table public.orders</c>.</summary>
+    public string Text { get; } = Label + " " + Name;
+}
+
 /// <summary>
 /// One line of a plan: object, privilege, now → wanted. Also carries what <see cref="GrantsSql"/> needs to fix it.
 /// </summary>
 public sealed record Drift
 {
+    /// <summary>The object (shared by its lines).</summary>
+    public required DriftObject Object { get; init; }
+
     /// <summary>Output order (schema, default privileges, relations).</summary>
-    public required DriftTarget Target { get; init; }
+    public DriftTarget Target => Object.Target;
 
     /// <summary><c>table</c>, <c>sequence</c>, <c>schema</c>, <c>column</c>, <c>default privileges</c>...</summary>
-    public required string Label { get; init; }
+    public string Label => Object.Label;
 
-    /// <summary>The object as printed: <c>public.orders</c>, <c>public.t.col</c>, <c>for owner in schema public on tables</c>.</summary>
-    public required string Name { get; init; }
+    /// <summary>The object as printed.</summary>
+    public string Name => Object.Name;
+
+    /// <summary>The SQL object clause.</summary>
+    public string SqlObject => Object.SqlObject;
+
+    /// <summary>For a column privilege: the quoted column name.</summary>
+    public string? SqlColumn => Object.SqlColumn;
 
     /// <summary>The privilege (SELECT, USAGE...), or OWNER for <see cref="DriftAction.ChangeOwner"/>.</summary>
     public required string Privilege { get; init; }
@@ -52,12 +73,6 @@ public sealed record Drift
 
     /// <summary>True when the fix must SET ROLE to <see cref="ActAs"/> (a grant made by someone other than the owner).</summary>
     public bool AsGrantor { get; init; }
-
-    /// <summary>The SQL object clause (<c>TABLE public.orders</c>, <c>SCHEMA public</c>); for defaults the ALTER DEFAULT PRIVILEGES prefix.</summary>
-    public required string SqlObject { get; init; }
-
-    /// <summary>For a column privilege: the quoted column name.</summary>
-    public string? SqlColumn { get; init; }
 
     /// <summary>For <see cref="DriftAction.ChangeOwner"/>: who owns it now and who should.</summary>
     public (string Now, string? Wanted)? Ownership { get; init; }
@@ -85,5 +100,5 @@ public sealed record Drift
     };
 
     /// <summary>The object column: <c>table public.orders</c>.</summary>
-    public string ObjectText => Label + " " + Name;
+    public string ObjectText => Object.Text;
 }

@@ -26,7 +26,8 @@ public static class GrantsPlanner
         {
             findings.Clear();
             judge.Judge(findings, schema.Acl, schema.Owner, ["USAGE"], schema.Owner);
-            drift.AddRange(findings.Select(f => Dress(f, DriftTarget.Schema, "schema", schema.Name, "SCHEMA " + SqlIdent.Quote(schema.Name))));
+            var target = new DriftObject(DriftTarget.Schema, "schema", schema.Name, "SCHEMA " + SqlIdent.Quote(schema.Name));
+            drift.AddRange(findings.Select(f => Dress(f, target)));
         }
         if (policy.DefaultPrivileges && policy.Owner is { } owner)
         {
@@ -43,10 +44,9 @@ public static class GrantsPlanner
         return new GrantsPlan(policy, snapshot, Sort(drift), Notes(policy, snapshot));
     }
 
-    private static Drift Dress(AclJudge.Finding f, DriftTarget target, string label, string name, string sqlObject, string? sqlColumn = null) => new()
+    private static Drift Dress(AclJudge.Finding f, DriftObject target) => new()
     {
-        Target = target, Label = label, Name = name, SqlObject = sqlObject, SqlColumn = sqlColumn,
-        Privilege = f.Privilege, Grantee = f.Grantee, Action = f.Action, ActAs = f.ActAs, AsGrantor = f.AsGrantor,
+        Object = target, Privilege = f.Privilege, Grantee = f.Grantee, Action = f.Action, ActAs = f.ActAs, AsGrantor = f.AsGrantor,
     };
 
     private static void PlanGroup(GrantsPolicy policy, RelationGroup group, HashSet<string> members, AclJudge judge, List<Drift> drift)
@@ -84,14 +84,13 @@ public static class GrantsPlanner
             RelationKind.ForeignTable => "foreign table",
             _ => "table",
         };
-        var display = group.Schema + "." + name;
-        var sqlObject = (group.Kind == RelationKind.Sequence ? "SEQUENCE " : "TABLE ") + SqlIdent.Qualified(group.Schema, name);
+        var target = new DriftObject(DriftTarget.Relation, label, group.Schema + "." + name,
+            (group.Kind == RelationKind.Sequence ? "SEQUENCE " : "TABLE ") + SqlIdent.Qualified(group.Schema, name));
         if (appOwned)
         {
             drift.Add(new Drift
             {
-                Target = DriftTarget.Relation, Label = label, Name = display, SqlObject = sqlObject,
-                Privilege = "OWNER", Grantee = group.Owner, Action = DriftAction.ChangeOwner, ActAs = group.Owner,
+                Object = target, Privilege = "OWNER", Grantee = group.Owner, Action = DriftAction.ChangeOwner, ActAs = group.Owner,
                 Ownership = (group.Owner, policy.Owner),
                 // An owned sequence (serial, identity) follows its table's owner.
                 ImpliedByTable = ownedByTable,
@@ -99,7 +98,7 @@ public static class GrantsPlanner
         }
         foreach (var f in findings)
         {
-            drift.Add(Dress(f, DriftTarget.Relation, label, display, sqlObject));
+            drift.Add(Dress(f, target));
         }
     }
 
@@ -113,8 +112,9 @@ public static class GrantsPlanner
             var wanted = tables.TryGetValue((column.Schema, column.Table), out var table) ? policy.WantedOn(table) : [];
             // Column grants are never wanted for the app role or its members; PUBLIC may keep what the table grants the app.
             judge.Judge(findings, column.Acl, column.TableOwner, [], column.TableOwner, publicMayHold: wanted);
-            drift.AddRange(findings.Select(f => Dress(f, DriftTarget.Relation, "column", $"{column.Schema}.{column.Table}.{column.Column}",
-                "TABLE " + SqlIdent.Qualified(column.Schema, column.Table), SqlIdent.Quote(column.Column))));
+            var target = new DriftObject(DriftTarget.Relation, "column", $"{column.Schema}.{column.Table}.{column.Column}",
+                "TABLE " + SqlIdent.Qualified(column.Schema, column.Table), SqlIdent.Quote(column.Column));
+            drift.AddRange(findings.Select(f => Dress(f, target)));
         }
     }
 
@@ -144,20 +144,29 @@ public static class GrantsPlanner
     }
 
     private static Drift DefaultDrift(string owner, string? schema, string objects, string sqlPrefix, AclJudge.Finding f) =>
-        Dress(f with { ActAs = owner, AsGrantor = false }, DriftTarget.DefaultPrivileges, "default privileges",
+        Dress(f with { ActAs = owner, AsGrantor = false }, new DriftObject(DriftTarget.DefaultPrivileges, "default privileges",
             schema is null ? $"for {owner} on {objects} (all schemas)" : $"for {owner} in schema {schema} on {objects}",
-            sqlPrefix + "|" + objects.ToUpperInvariant());
+            sqlPrefix + "|" + objects.ToUpperInvariant()));
 
-    private static List<Drift> Sort(List<Drift> drift) => drift
-        .OrderBy(d => d.Target)
-        .ThenBy(d => d.Name, StringComparer.Ordinal)
-        .ThenBy(d => d.Label, StringComparer.Ordinal)
-        .ThenBy(d => d.Action == DriftAction.ChangeOwner ? 0 : 1)
-        .ThenBy(d => Privileges.Rank(d.Privilege))
-        .ThenBy(d => d.Grantee, StringComparer.Ordinal)
-        .ThenBy(d => d.Action)
-        .ThenBy(d => d.ActAs, StringComparer.Ordinal)
-        .ToList();
+    /// <summary>Schemas, default privileges, then objects by name; within an object: ownership, then privileges in canonical order.</summary>
+    private static List<Drift> Sort(List<Drift> drift)
+    {
+        // One in-place sort with one comparison (a fresh database of 10,000 tables has 40,000 drift lines).
+        drift.Sort(static (a, b) =>
+        {
+            var c = ((int)a.Target).CompareTo((int)b.Target);
+            if (c == 0) c = string.CompareOrdinal(a.Name, b.Name);
+            if (c == 0) c = string.CompareOrdinal(a.Label, b.Label);
+            if (c == 0) c = (a.Action == DriftAction.ChangeOwner ? 0 : 1).CompareTo(b.Action == DriftAction.ChangeOwner ? 0 : 1);
+            if (c == 0) c = Privileges.Rank(a.Privilege).CompareTo(Privileges.Rank(b.Privilege));
+            if (c == 0) c = string.CompareOrdinal(a.Privilege, b.Privilege);
+            if (c == 0) c = string.CompareOrdinal(a.Grantee, b.Grantee);
+            if (c == 0) c = ((int)a.Action).CompareTo((int)b.Action);
+            if (c == 0) c = string.CompareOrdinal(a.ActAs, b.ActAs);
+            return c;
+        });
+        return drift;
+    }
 
     private static void Validate(GrantsPolicy policy, CatalogSnapshot snapshot)
     {

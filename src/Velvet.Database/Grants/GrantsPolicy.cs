@@ -61,10 +61,23 @@ public sealed record GrantsPolicy
 
     /// <summary>Migration wins over append-only, which wins over DML; anything else is unmanaged.</summary>
     public TableClass Classify(string schema, string name) =>
-        MigrationTables.Any(p => p.Matches(schema, name)) ? TableClass.Migration
-        : AppendOnly.Any(p => p.Matches(schema, name)) ? TableClass.AppendOnly
-        : Tables.Any(p => p.Matches(schema, name)) ? TableClass.Dml
+        AnyMatch(MigrationTables, schema, name) ? TableClass.Migration
+        : AnyMatch(AppendOnly, schema, name) ? TableClass.AppendOnly
+        : AnyMatch(Tables, schema, name) ? TableClass.Dml
         : TableClass.Unmanaged;
+
+    // A loop, not LINQ: a plan classifies every table of the database.
+    private static bool AnyMatch(IReadOnlyList<NamePattern> patterns, string schema, string name)
+    {
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            if (patterns[i].Matches(schema, name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>The privileges the app role should hold on a table of this class.</summary>
     public IReadOnlyList<string> WantedOn(TableClass tableClass) => tableClass switch
