@@ -23,9 +23,6 @@ public sealed class NamePattern
     /// <summary>True when the pattern names a schema (<c>schema.table</c>).</summary>
     public bool IsQualified => _schema is not null;
 
-    /// <summary>True when the pattern has wildcards (so it names no single table).</summary>
-    public bool IsGlob => Text.AsSpan().IndexOfAny('*', '?') >= 0;
-
     /// <summary>Parses a pattern; <paramref name="error"/> says what is wrong and how to write it.</summary>
     public static bool TryParse(string text, out NamePattern? pattern, out string? error)
     {

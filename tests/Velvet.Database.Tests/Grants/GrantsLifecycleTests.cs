@@ -130,6 +130,15 @@ public sealed partial class GrantsLifecycleTests(PgDatabaseFixture db) : IClassF
         Assert.Equal(3, drift.Exit);
         var lines = Lines(drift.Out).Where(l => l.Contains(" -> ", StringComparison.Ordinal)).ToList();
         Assert.Equal([$"table {w.Schema}.invoices_history  UPDATE  granted -> revoke", $"table {w.Schema}.invoices_history  DELETE  granted -> revoke"], lines);
+        var json = await w.GrantsAsync("verify", "--json");
+        Assert.Equal(3, json.Exit);
+        using (var doc = System.Text.Json.JsonDocument.Parse(json.Out))
+        {
+            var first = doc.RootElement.GetProperty("drift")[0];
+            Assert.Equal($"table {w.Schema}.invoices_history", first.GetProperty("object").GetString());
+            Assert.Equal("UPDATE", first.GetProperty("privilege").GetString());
+            Assert.Equal("granted -> revoke", first.GetProperty("change").GetString());
+        }
         Assert.Equal(0, (await w.GrantsAsync("apply")).Exit);
         Assert.Equal(0, (await w.GrantsAsync("verify")).Exit);
         w.AssertNoSecretPrinted();
