@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Velvet benchmarks: builds Release, starts a throwaway PostgreSQL 15 (scripts/pg-test.sh, stopped on exit),
 # runs fanout and transitions on SQLite and PostgreSQL, then prints a summary table. Every figure is a ratio to a
-# baseline measured in the same run (see bench/README.md). Knobs: CONSUMERS, CONCURRENCY, LATENCY_MS, CLIENTS, BENCH_SECONDS.
+# baseline measured in the same run (see bench/README.md). Knobs: CONSUMERS, CONCURRENCY, LATENCY_MS, CLIENTS, BENCH_SECONDS, GRANT_TABLES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ export PG_PORT PG_ROOT
 cleanup() { bash scripts/pg-test.sh stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
 mapfile -t CS < <(bash scripts/pg-test.sh start)
-export VELVET_BENCH_PG_OWNER="${CS[0]}" VELVET_BENCH_PG_APP="${CS[1]}"
+export VELVET_BENCH_PG_OWNER="${CS[0]}" VELVET_BENCH_PG_APP="${CS[1]}" VELVET_BENCH_PG_ADMIN="${CS[2]}"
 
 LOG=$(mktemp /tmp/velvet-bench-log.XXXXXX)
 run() {
@@ -32,6 +32,7 @@ run fanout --store postgres --consumers "$CONSUMERS" --concurrency "$CONCURRENCY
 run transitions --store sqlite --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
 run transitions --store postgres --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
 run api --store postgres --clients "${API_CLIENTS:-200}" --seconds "$SECONDS_PER_RUN" --subscribers "${SUBSCRIBERS:-1000}"
+run grants --tables "${GRANT_TABLES:-10000}"
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 echo
@@ -57,6 +58,10 @@ while read -r line; do
       printf '%-34s %-12s %8s ms p99 %9s ms p99 %8sx %s
 ' "api $(field what "$line" | tr _ ' ') c=$(field clients "$line")" "$store" \
         "$(field p99_ms "$line")" "$(field base_p99_ms "$line")" "$(field p99_ratio "$line")" "<= 2x; throughput $(field throughput_pct "$line")% (>= 25 %)"
+      ;;
+    grants)
+      printf '%-34s %-12s %11s ms %13s ms %8sx %s\n' "grants plan, $(field tables "$line") tables" "$store" \
+        "$(field plan_ms "$line")" "$(field baseline_ms "$line")" "$(field ratio "$line")" ">= 50x  (baseline / velvet; baseline: one relacl query per table)"
       ;;
     streams)
       printf '%-34s %-12s %s\n' "streams subscribers=$(field subscribers "$line")" "postgres" \

@@ -24,6 +24,8 @@ namespace Velvet.Cli
             root.Subcommands.Add(TokensCommands.Build(io));
             root.Subcommands.Add(MigrateCommand.Build(io));
             root.Subcommands.Add(SubscribersCommands.Build(io));
+            root.Subcommands.Add(GrantsCommands.Build(io));
+            root.Subcommands.Add(MigrationsCommands.Build(io));
             root.Subcommands.Add(DemoCommand.Build(io));
             root.Subcommands.Add(DsnCommands.Build(io));
             root.Subcommands.Add(EnvCommands.Build(io));

@@ -1,5 +1,4 @@
 using Velvet.Core.Ports;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Velvet.Core.Manifest;
@@ -59,48 +58,12 @@ public static partial class ManifestLoader
     private static ManifestLoadResult Failed(string file, string message, string fix) =>
         new(null, [new ManifestError(file, 1, 1, message, fix)]);
 
-    private const string SyntaxFix = "correct the YAML at this position (indentation, a missing colon or an unclosed quote or bracket are the usual causes)";
+    private static readonly YamlRootText RootText = new("manifest",
+        "add version: 1 and a credentials: list (see docs/manifest.md)",
+        "the manifest must be a mapping with version, credentials and consumers",
+        "start the file with version: 1 followed by credentials:");
 
-    private static YamlMappingNode? ReadRoot(string text, ManifestErrorSink errors)
-    {
-        var stream = new YamlStream();
-        var parser = new TrackingParser(new Parser(new StringReader(text)));
-        try
-        {
-            stream.Load(parser);
-        }
-        catch (YamlException ex) when (ex.Message.StartsWith("Duplicate key ", StringComparison.Ordinal))
-        {
-            errors.At(ex.Start, $"duplicate key \"{ex.Message["Duplicate key ".Length..]}\"", "keep only one of the two entries with this key in this mapping");
-            return null;
-        }
-        catch (YamlException ex)
-        {
-            errors.At(ex.Start, $"YAML syntax error: {ex.Message}", SyntaxFix);
-            return null;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
-        {
-            errors.At(parser.LastGood, "YAML syntax error: the YAML cannot be read past this point", SyntaxFix);
-            return null;
-        }
-        var root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-        if (root is null || root is YamlScalarNode scalar && YamlMap.IsNull(scalar))
-        {
-            errors.AtStart("the manifest is empty", "add version: 1 and a credentials: list (see docs/manifest.md)");
-            return null;
-        }
-        if (stream.Documents.Count > 1)
-        {
-            errors.At(stream.Documents[1].RootNode, "the manifest must be a single YAML document", "remove the --- separator and merge the documents");
-        }
-        if (root is not YamlMappingNode mapping)
-        {
-            errors.At(root, "the manifest must be a mapping with version, credentials and consumers", "start the file with version: 1 followed by credentials:");
-            return null;
-        }
-        return mapping;
-    }
+    private static YamlMappingNode? ReadRoot(string text, ManifestErrorSink errors) => YamlRoot.Read(text, errors, RootText);
 
     /// <summary>The entries of a top-level list; reports a list that is not one, or entries that are not mappings.</summary>
     private static IEnumerable<(YamlMappingNode Node, int Number)> Entries(YamlMap root, string key, string entryExample, ManifestErrorSink errors)
