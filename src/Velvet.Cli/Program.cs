@@ -24,6 +24,7 @@ namespace Velvet.Cli
             root.Subcommands.Add(TokensCommands.Build(io));
             root.Subcommands.Add(MigrateCommand.Build(io));
             root.Subcommands.Add(SubscribersCommands.Build(io));
+            root.Subcommands.Add(DbCommands.Build(io));
             root.Subcommands.Add(DemoCommand.Build(io));
             return root;
         }

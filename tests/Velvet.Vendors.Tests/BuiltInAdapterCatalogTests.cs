@@ -23,9 +23,9 @@ public sealed class BuiltInAdapterCatalogTests
     };
 
     [Fact]
-    public void It_lists_its_three_kinds_with_their_settings()
+    public void It_lists_its_four_kinds_with_their_settings()
     {
-        Assert.Equal(["generated", "dotenv-file", "http"], _catalog.Kinds.Select(k => k.Name));
+        Assert.Equal(["generated", "postgres-role", "dotenv-file", "http"], _catalog.Kinds.Select(k => k.Name));
         var dotenv = _catalog.Kinds.Single(k => k.Name == "dotenv-file");
         Assert.Equal((AdapterRole.Consumer, true), (dotenv.Role, dotenv.IsLocal));
         Assert.Equal(["path", "key"], dotenv.RequiredSettings);
