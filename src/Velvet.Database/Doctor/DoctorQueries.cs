@@ -86,7 +86,7 @@ internal static class DoctorQueries
             JOIN pg_class t ON t.oid = d.refobjid
             JOIN pg_namespace tn ON tn.oid = t.relnamespace
             WHERE s.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
-              AND NOT has_sequence_privilege(@role, s.oid, 'USAGE')
+              AND CASE WHEN s.relkind = 'S' THEN NOT has_sequence_privilege(@role, s.oid, 'USAGE') ELSE false END
             ORDER BY 1, 2
             """;
         await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 300 };
