@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Velvet.Core.Engine;
 using Velvet.Core.Manifest;
 using Velvet.Vendors;
@@ -69,4 +70,43 @@ public sealed class PostgresRoleSettingsTests
         Assert.Equal(["role"], kind.RequiredSettings);
         Assert.Equal(["mode", "login_roles", "admin_url_env", "admin_url_secret", "url_template", "provider"], kind.OptionalSettings);
     }
+
+    [Fact]
+    public void The_documented_example_manifest_loads_and_builds()
+    {
+        var path = Path.Combine(RepoRoot(), "docs", "db", "roles.example.yaml");
+        var loaded = ManifestLoader.Load(path, Catalog.Kinds);
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
+        Assert.Empty(new CredentialBindings(loaded.Manifest!, Catalog).Check("prod"));
+    }
+
+    private static string RepoRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Velvet.slnx"))) root = root.Parent;
+        return root!.FullName;
+    }
+
+    [Fact]
+    public void The_manifest_schema_lists_exactly_the_settings_and_values_the_kind_accepts()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "docs", "manifest.schema.json")));
+        var defs = schema.RootElement.GetProperty("$defs");
+        var settings = defs.GetProperty("postgresRoleSettings");
+        var kind = Catalog.Kinds.Single(k => k.Name == PostgresRoleVendor.KindName);
+
+        Assert.Equal(kind.RequiredSettings.Concat(kind.OptionalSettings).Order(), settings.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(kind.RequiredSettings, settings.GetProperty("required").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal(["in_place", "alternating"], Enum(settings, "mode"));
+        Assert.Equal(["auto", "heroku", "rds", "generic"], Enum(settings, "provider"));
+        foreach (var value in Enum(settings, "provider")) Velvet.Database.Roles.ManagedServiceErrors.ParseProvider(value);
+        foreach (var value in Enum(settings, "mode")) Assert.NotNull(Velvet.Database.Roles.RoleLayout.ParseMode(value));
+        // The vendor definition applies these settings to kind postgres-role.
+        var rule = defs.GetProperty("vendor").GetProperty("allOf")[0];
+        Assert.Equal(PostgresRoleVendor.KindName, rule.GetProperty("if").GetProperty("properties").GetProperty("kind").GetProperty("const").GetString());
+        Assert.Equal("#/$defs/postgresRoleSettings", rule.GetProperty("then").GetProperty("properties").GetProperty("settings").GetProperty("$ref").GetString());
+    }
+
+    private static List<string> Enum(JsonElement settings, string name) =>
+        settings.GetProperty("properties").GetProperty(name).GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToList();
 }
