@@ -20,7 +20,7 @@ export PG_PORT PG_ROOT
 cleanup() { bash scripts/pg-test.sh stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
 mapfile -t CS < <(bash scripts/pg-test.sh start)
-export VELVET_BENCH_PG_OWNER="${CS[0]}" VELVET_BENCH_PG_APP="${CS[1]}"
+export VELVET_BENCH_PG_OWNER="${CS[0]}" VELVET_BENCH_PG_APP="${CS[1]}" VELVET_BENCH_PG_ADMIN="${CS[2]}"
 
 LOG=$(mktemp /tmp/velvet-bench-log.XXXXXX)
 run() {
@@ -32,6 +32,7 @@ run fanout --store postgres --consumers "$CONSUMERS" --concurrency "$CONCURRENCY
 run transitions --store sqlite --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
 run transitions --store postgres --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
 run api --store postgres --clients "${API_CLIENTS:-200}" --seconds "$SECONDS_PER_RUN" --subscribers "${SUBSCRIBERS:-1000}"
+run dbrotate --clients "${DB_CLIENTS:-50}" --rotations "${DB_ROTATIONS:-3}"
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 echo
@@ -57,6 +58,11 @@ while read -r line; do
       printf '%-34s %-12s %8s ms p99 %9s ms p99 %8sx %s
 ' "api $(field what "$line" | tr _ ' ') c=$(field clients "$line")" "$store" \
         "$(field p99_ms "$line")" "$(field base_p99_ms "$line")" "$(field p99_ratio "$line")" "<= 2x; throughput $(field throughput_pct "$line")% (>= 25 %)"
+      ;;
+    dbrotate)
+      target="(baseline: the seeds' procedure)"; [ "$(field mode "$line")" = alternating ] && target="0 failed"
+      printf '%-34s %-12s %8s failed %7s connections  %s\n' "dbrotate $(field mode "$line") c=$(field clients "$line") x$(field rotations "$line")" "postgres" \
+        "$(field failed "$line")" "$(field attempts "$line")" "$target  ($(field classes "$line"); rotation $(field rotation_ms "$line") ms)"
       ;;
     streams)
       printf '%-34s %-12s %s\n' "streams subscribers=$(field subscribers "$line")" "postgres" \

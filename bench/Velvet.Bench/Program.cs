@@ -4,7 +4,9 @@ const string Usage = """
     usage: velvet-bench fanout      [--consumers 1000] [--concurrency 64] [--latency-ms 20] [--store sqlite|postgres] [--profile on]
            velvet-bench transitions [--store sqlite|postgres] [--clients 8] [--seconds 10]
            velvet-bench api         [--store postgres|sqlite] [--clients 200] [--seconds 10] [--subscribers 1000]
-    PostgreSQL: set VELVET_BENCH_PG_APP and VELVET_BENCH_PG_OWNER (Npgsql connection strings; bench/run.sh does it).
+           velvet-bench dbrotate    [--clients 50] [--rotations 3] [--revoke-gate-ms 1000] [--seconds 300]
+    PostgreSQL: set VELVET_BENCH_PG_APP and VELVET_BENCH_PG_OWNER (Npgsql connection strings; bench/run.sh does it);
+    dbrotate needs VELVET_BENCH_PG_ADMIN (a superuser on 127.0.0.1: it creates and drops a database and roles).
     """;
 
 if (args.Length == 0) { Console.Error.WriteLine(Usage); return 2; }
@@ -16,6 +18,7 @@ try
         "fanout" => await FanoutBench.RunAsync(rest),
         "transitions" => await TransitionsBench.RunAsync(rest),
         "api" => await ApiBench.RunAsync(rest),
+        "dbrotate" => await DbRotateBench.RunAsync(rest),
         _ => Fail($"unknown benchmark '{args[0]}'"),
     };
 }
