@@ -117,7 +117,7 @@ public sealed partial class DbDoctor(DoctorOptions options, Func<string, string?
         {
             Add("D.app-url-is-owner", DoctorSeverity.Error,
                 $"{App} logs in as {app.User}, the same role as {Owner} ({app.Masked}): the app URL was overwritten with the owner URL (e.g. a bulk config push), so the runtime runs as the owner",
-                ReseedFix("the app role's URL (it must not log in as the owner)") + " Check afterwards: velvet db doctor");
+                ReseedFix("the app role's URL, never the owner's") + " Check afterwards: velvet db doctor");
             return true;
         }
         if (options.ExpectedAppRole is { } expected && !string.Equals(app.User, expected, StringComparison.Ordinal))
