@@ -19,7 +19,7 @@ public sealed class RoleRotationEngineTests(PgDatabaseFixture db) : IClassFixtur
 
         var now = h.VaultUrl();
         Assert.Equal(h.Layout.Role, now.User);
-        Assert.NotEqual(old.Reveal(), now.ToUri(now.User!, now.Password!));
+        Assert.NotEqual(Dsn.Dsn.Parse(old.Reveal()).Password, now.Password);
         var refused = await PgLogin.TryAsync(Dsn.Dsn.Parse(old.Reveal()), TestContext.Current.CancellationToken);
         Assert.Equal(LoginOutcome.Refused, refused.Outcome);
         Assert.Equal("28P01", refused.SqlState);
@@ -29,6 +29,29 @@ public sealed class RoleRotationEngineTests(PgDatabaseFixture db) : IClassFixtur
         Assert.Equal(h.Layout.Role, done.NewCredentialId);
         // Both consumers hold the new URL (the app's file too).
         Assert.Contains(now.Password!, File.ReadAllText(h.AppPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_place_revoke_ends_the_sessions_opened_with_the_old_password_and_keeps_the_new_ones()
+    {
+        db.Require();
+        var ct = TestContext.Current.CancellationToken;
+        await using var h = await RoleHarness.StartAsync(db, RoleMode.InPlace, "ipsessions");
+        await h.ProvisionAsync();
+        await using var before = new NpgsqlConnection(PgLogin.ConnectionString(h.VaultUrl()));
+        await before.OpenAsync(ct);
+        var job = await h.StartAsync();
+        await h.ActAsync(job.JobId, JobAction.Verify);
+        Assert.Equal(JobStatus.Validated, (await h.ActAsync(job.JobId, JobAction.ProceedMint)).Status);
+        await using var after = new NpgsqlConnection(PgLogin.ConnectionString(h.VaultUrl()));
+        await after.OpenAsync(ct);
+
+        Assert.Equal(JobStatus.Done, (await h.ActAsync(job.JobId, JobAction.ProceedRevoke)).Status);
+
+        await using (var probe = new NpgsqlCommand("SELECT 1", before))
+            await Assert.ThrowsAnyAsync<NpgsqlException>(() => probe.ExecuteScalarAsync(ct));
+        await using (var alive = new NpgsqlCommand("SELECT 1", after))
+            Assert.Equal(1, await alive.ExecuteScalarAsync(ct));
     }
 
     [Fact]
