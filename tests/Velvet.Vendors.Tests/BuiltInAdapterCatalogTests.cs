@@ -46,7 +46,7 @@ public sealed class BuiltInAdapterCatalogTests
         var vendor = Assert.Throws<AdapterSettingsException>(() => _catalog.CreateVendor(Contexts.Credential(kind: "heroku")));
         var consumer = Assert.Throws<AdapterSettingsException>(() => _catalog.CreateConsumer(Contexts.Credential(), Consumer("s3")));
 
-        Assert.Equal("credential API_TOKEN: unknown vendor kind 'heroku'; known kinds: generated", vendor.Message);
+        Assert.Equal("credential API_TOKEN: unknown vendor kind 'heroku'; known kinds: generated, postgres-role", vendor.Message);
         Assert.Equal("consumer c1 (line 7): unknown consumer kind 's3'; known kinds: dotenv-file, http", consumer.Message);
     }
 
