@@ -4,10 +4,7 @@ using Velvet.Core.Secrets;
 namespace Velvet.Database.Roles;
 
 /// <summary>What provisioning did (or would commit): one line per change, and the new URL when a password was set.</summary>
-public sealed record ProvisionResult(IReadOnlyList<string> Actions, string? Login, SecretValue? Url, string? Problem)
-{
-    public bool Changed => Url is not null || Actions.Any(a => a.StartsWith("created", StringComparison.Ordinal) || a.StartsWith("added", StringComparison.Ordinal));
-}
+public sealed record ProvisionResult(IReadOnlyList<string> Actions, string? Login, SecretValue? Url, string? Problem);
 
 /// <summary>
 /// Creates an app credential's roles through the admin URL, idempotently: existing roles are reported and keep
