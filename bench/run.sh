@@ -33,6 +33,7 @@ run transitions --store sqlite --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
 run transitions --store postgres --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
 run api --store postgres --clients "${API_CLIENTS:-200}" --seconds "$SECONDS_PER_RUN" --subscribers "${SUBSCRIBERS:-1000}"
 run grants --tables "${GRANT_TABLES:-10000}"
+run dbrotate --clients "${DB_CLIENTS:-50}" --rotations "${DB_ROTATIONS:-3}"
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 echo
@@ -62,6 +63,10 @@ while read -r line; do
     grants)
       printf '%-34s %-12s %11s ms %13s ms %8sx %s\n' "grants plan, $(field tables "$line") tables" "$store" \
         "$(field plan_ms "$line")" "$(field baseline_ms "$line")" "$(field ratio "$line")" ">= 50x  (baseline / velvet; baseline: one relacl query per table)"
+    dbrotate)
+      target="(baseline: the seeds' procedure)"; [ "$(field mode "$line")" = alternating ] && target="0 failed"
+      printf '%-34s %-12s %8s failed %7s connections  %s\n' "dbrotate $(field mode "$line") c=$(field clients "$line") x$(field rotations "$line")" "postgres" \
+        "$(field failed "$line")" "$(field attempts "$line")" "$target  ($(field classes "$line"); rotation $(field rotation_ms "$line") ms)"
       ;;
     streams)
       printf '%-34s %-12s %s\n' "streams subscribers=$(field subscribers "$line")" "postgres" \

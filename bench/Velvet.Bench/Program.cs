@@ -7,6 +7,9 @@ const string Usage = """
            velvet-bench grants      [--tables 10000] [--passes 5] [--state drifted|fresh]
     PostgreSQL: set VELVET_BENCH_PG_APP and VELVET_BENCH_PG_OWNER (Npgsql connection strings; bench/run.sh does it);
     grants also needs VELVET_BENCH_PG_ADMIN (a superuser on 127.0.0.1: it creates and drops a throwaway database).
+           velvet-bench dbrotate    [--clients 50] [--rotations 3] [--revoke-gate-ms 1000] [--seconds 300]
+    PostgreSQL: set VELVET_BENCH_PG_APP and VELVET_BENCH_PG_OWNER (Npgsql connection strings; bench/run.sh does it);
+    dbrotate needs VELVET_BENCH_PG_ADMIN (a superuser on 127.0.0.1: it creates and drops a database and roles).
     """;
 
 if (args.Length == 0) { Console.Error.WriteLine(Usage); return 2; }
@@ -19,6 +22,7 @@ try
         "transitions" => await TransitionsBench.RunAsync(rest),
         "api" => await ApiBench.RunAsync(rest),
         "grants" => await GrantsBench.RunAsync(rest),
+        "dbrotate" => await DbRotateBench.RunAsync(rest),
         _ => Fail($"unknown benchmark '{args[0]}'"),
     };
 }

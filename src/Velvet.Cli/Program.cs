@@ -26,6 +26,7 @@ namespace Velvet.Cli
             root.Subcommands.Add(SubscribersCommands.Build(io));
             root.Subcommands.Add(GrantsCommands.Build(io));
             root.Subcommands.Add(MigrationsCommands.Build(io));
+            root.Subcommands.Add(DbCommands.Build(io));
             root.Subcommands.Add(DemoCommand.Build(io));
             root.Subcommands.Add(DsnCommands.Build(io));
             root.Subcommands.Add(EnvCommands.Build(io));

@@ -7,12 +7,13 @@ using Velvet.Vendors.Heroku.Postgres;
 using Velvet.Vendors.GitHub;
 using Velvet.Vendors.Http;
 using Velvet.Vendors.Infisical;
+using Velvet.Vendors.Postgres;
 
 namespace Velvet.Vendors;
 
 /// <summary>
-/// The built-in adapters: <c>generated</c> (vendor), <c>dotenv-file</c>, <c>http</c> and the vendor consumers
-/// (<c>github-actions-secret</c>, <c>infisical-secret</c>).
+/// The built-in adapters: <c>generated</c>, <c>postgres-role</c> and the SaaS vendors; <c>dotenv-file</c>, <c>http</c> and
+/// the SaaS consumers (Heroku config vars, GitHub Actions secrets, Infisical).
 /// Settings are checked when an adapter is built, so a bad manifest entry fails with its name and the fix.
 /// </summary>
 public sealed class BuiltInAdapterCatalog : IAdapterCatalog
@@ -35,6 +36,8 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
     [
         new(GeneratedVendor.KindName, AdapterRole.Vendor, [], ["length", "alphabet", "state_dir", "bootstrap"], IsLocal: true,
             "Values Velvet generates by a password policy; ids and fingerprints recorded in a local state file"),
+        new(PostgresRoleVendor.KindName, AdapterRole.Vendor, PostgresRoleOptions.Required, PostgresRoleOptions.Optional, IsLocal: false,
+            "A PostgreSQL app role's password, in place or alternating between two logins; the value is the app's URL"),
         new(DotenvFileConsumer.KindName, AdapterRole.Consumer, ["path", "key"], [], IsLocal: true,
             "One KEY=value line of a dotenv file, replaced atomically"),
         new(HttpConsumer.KindName, AdapterRole.Consumer, [], ["body_field", "auth_header"], IsLocal: false,
@@ -52,10 +55,18 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         GeneratedVendor.KindName => new GeneratedVendor(GeneratedVendorOptions.FromSpec(credential, _options.StateDirectory), _options.TimeProvider),
         HerokuTokenVendor.KindName => _heroku.Token(credential),
         HerokuPostgresVendor.KindName => _heroku.Postgres(credential),
+        PostgresRoleVendor.KindName => new PostgresRoleVendor(PostgresRoleOptions.FromSpec(credential), _options.Environment, _options.Masker),
         var kind => throw Unknown(kind, AdapterRole.Vendor, $"credential {credential.TokenName}"),
     };
 
-    public IConsumerAdapter CreateConsumer(CredentialSpec credential, ConsumerSpec consumer) => consumer.Kind switch
+    /// <summary>Consumers of a <c>postgres-role</c> credential are wrapped so the database answers validation and revocation probes.</summary>
+    public IConsumerAdapter CreateConsumer(CredentialSpec credential, ConsumerSpec consumer)
+    {
+        var adapter = CreateBareConsumer(credential, consumer);
+        return credential.Vendor.Kind == PostgresRoleVendor.KindName ? new PostgresLoginConsumer(adapter) : adapter;
+    }
+
+    private IConsumerAdapter CreateBareConsumer(CredentialSpec credential, ConsumerSpec consumer) => consumer.Kind switch
     {
         DotenvFileConsumer.KindName => new DotenvFileConsumer(DotenvFileOptions.FromSpec(consumer), _options.Masker),
         HttpConsumer.KindName => new HttpConsumer(HttpConsumerOptions.FromSpec(consumer), _http, CreateHealthcheck(consumer)),

@@ -28,4 +28,7 @@ public sealed record BuiltInAdapterOptions
 
     /// <summary>Where values read back from consumers are registered before anything could print them.</summary>
     public SecretMasker Masker { get; init; } = SecretMasker.Shared;
+
+    /// <summary>Environment lookup for settings that name a variable (postgres-role's admin_url_env); tests pass their own.</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 }

@@ -27,8 +27,8 @@ public sealed class BuiltInAdapterCatalogTests
     [Fact]
     public void It_lists_the_local_and_http_kinds_first_with_their_settings()
     {
-        Assert.Equal(["generated", "dotenv-file", "http"], _catalog.Kinds.Select(k => k.Name).Take(3));
-        Assert.Subset(_catalog.Kinds.Select(k => k.Name).ToHashSet(), new HashSet<string> { "heroku-token", "heroku-config-var", "github-actions-secret", "infisical-secret" });
+        Assert.Equal(["generated", "postgres-role", "dotenv-file", "http"], _catalog.Kinds.Select(k => k.Name).Take(4));
+        Assert.Subset(_catalog.Kinds.Select(k => k.Name).ToHashSet(), new HashSet<string> { "postgres-role", "heroku-token", "heroku-config-var", "github-actions-secret", "infisical-secret" });
         var dotenv = _catalog.Kinds.Single(k => k.Name == "dotenv-file");
         Assert.Equal((AdapterRole.Consumer, true), (dotenv.Role, dotenv.IsLocal));
         Assert.Equal(["path", "key"], dotenv.RequiredSettings);
@@ -53,7 +53,7 @@ public sealed class BuiltInAdapterCatalogTests
         var vendor = Assert.Throws<AdapterSettingsException>(() => _catalog.CreateVendor(Contexts.Credential(kind: "heroku")));
         var consumer = Assert.Throws<AdapterSettingsException>(() => _catalog.CreateConsumer(Contexts.Credential(), Consumer("s3")));
 
-        Assert.StartsWith("credential API_TOKEN: unknown vendor kind 'heroku'; known kinds: generated, heroku-token", vendor.Message, StringComparison.Ordinal);
+        Assert.StartsWith("credential API_TOKEN: unknown vendor kind 'heroku'; known kinds: generated, postgres-role, heroku-token", vendor.Message, StringComparison.Ordinal);
         Assert.StartsWith("consumer c1 (line 7): unknown consumer kind 's3'; known kinds: dotenv-file, http, heroku-config-var", consumer.Message, StringComparison.Ordinal);
         Assert.Contains("github-actions-secret", consumer.Message, StringComparison.Ordinal);
     }

@@ -9,7 +9,7 @@ namespace Velvet.Vendors.DotenvFile;
 /// A local dotenv file holding one copy of a credential under one key. Push rewrites only that key's line,
 /// atomically and keeping the file's mode; validate compares fingerprints, never values.
 /// </summary>
-public sealed class DotenvFileConsumer : IConsumerAdapter
+public sealed class DotenvFileConsumer : IConsumerAdapter, IHeldValueReader
 {
     public const string KindName = "dotenv-file";
     private const UnixFileMode NewFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -64,25 +64,33 @@ public sealed class DotenvFileConsumer : IConsumerAdapter
     {
         if (ctx.ExpectedFingerprint is null)
             return Task.FromResult(Outcome.Confirm($"{_options.Path}: no expected fingerprint to compare {_options.Key} with; confirm manually"));
+        var held = ReadHeld();
+        if (held.Value is null) return Task.FromResult(held.Problem!);
+        var fingerprint = held.Value.Fingerprint;
+        return Task.FromResult(string.Equals(fingerprint, ctx.ExpectedFingerprint, StringComparison.Ordinal)
+            ? Outcome.Ok($"{_options.Path}: {_options.Key} holds {fingerprint}")
+            : Outcome.Permanent($"{_options.Path}: {_options.Key} holds a different value (fingerprint {fingerprint}, expected {ctx.ExpectedFingerprint})"));
+    }
+
+    /// <summary>The key's value in the file now, registered with the masker before anything could print it.</summary>
+    public HeldValue ReadHeld()
+    {
         var path = TargetPath();
         string? held;
         try
         {
-            if (!File.Exists(path)) return Task.FromResult(Outcome.Permanent($"{_options.Path} does not exist; push again or fix setting path"));
+            if (!File.Exists(path)) return new HeldValue(null, Outcome.Permanent($"{_options.Path} does not exist; push again or fix setting path"));
             held = DotenvText.Read(ReadText(path).Text, _options.Key);
         }
-        catch (UnauthorizedAccessException) { return Task.FromResult(Outcome.Permanent($"{_options.Path}: permission denied reading it")); }
-        catch (IOException ex) { return Task.FromResult(Outcome.Transient($"{_options.Path}: read failed ({ex.GetType().Name}); retry")); }
+        catch (UnauthorizedAccessException) { return new HeldValue(null, Outcome.Permanent($"{_options.Path}: permission denied reading it")); }
+        catch (IOException ex) { return new HeldValue(null, Outcome.Transient($"{_options.Path}: read failed ({ex.GetType().Name}); retry")); }
         if (held is null)
-            return Task.FromResult(Outcome.Permanent($"{_options.Path} has no {_options.Key}; push again"));
+            return new HeldValue(null, Outcome.Permanent($"{_options.Path} has no {_options.Key}; push again"));
         if (held.Length == 0)
-            return Task.FromResult(Outcome.Permanent($"{_options.Path}: {_options.Key} is empty"));
+            return new HeldValue(null, Outcome.Permanent($"{_options.Path}: {_options.Key} is empty"));
         // The value read is a credential too (old or new): mask it before anything could print it.
         _masker.Register(held);
-        var fingerprint = Fingerprints.Sha256(held);
-        return Task.FromResult(string.Equals(fingerprint, ctx.ExpectedFingerprint, StringComparison.Ordinal)
-            ? Outcome.Ok($"{_options.Path}: {_options.Key} holds {fingerprint}")
-            : Outcome.Permanent($"{_options.Path}: {_options.Key} holds a different value (fingerprint {fingerprint}, expected {ctx.ExpectedFingerprint})"));
+        return new HeldValue(new SecretValue(held), null);
     }
 
     public Task<Outcome> ProbeRejectedAsync(ConsumerContext ctx, CancellationToken ct) =>
