@@ -1,5 +1,6 @@
 using Velvet.Core.Manifest;
 using Velvet.Core.Ports;
+using Velvet.Vendors.Aws;
 using Velvet.Vendors.DotenvFile;
 using Velvet.Vendors.Generated;
 using Velvet.Vendors.Heroku;
@@ -45,6 +46,8 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         new(InfisicalSecretConsumer.KindName, AdapterRole.Consumer, ["project_id", "environment", "secret_name", "client_id_name", "client_secret_name"],
             ["secret_path", "api_url", "api_version", "current_value_source"], IsLocal: false,
             "A secret in Infisical (Universal Auth), folders created when missing, validated by reading back its fingerprint"),
+        new(AwsSsmParameterConsumer.KindName, AdapterRole.Consumer, ["parameter_name", "region"], ["key_id", .. AwsCredentialSettings.OptionalSettingKeys], IsLocal: false,
+            "An AWS SSM Parameter Store SecureString (PutParameter Overwrite), validated by GetParameter WithDecryption and its fingerprint"),
     ];
 
     public ICredentialVendor CreateVendor(CredentialSpec credential) => credential.Vendor.Kind switch
@@ -62,6 +65,7 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         HerokuConfigVarConsumer.KindName => _heroku.ConfigVar(consumer, CreateHealthcheck(consumer)),
         GitHubSecretConsumer.KindName => GitHubSecretConsumer.Create(consumer, _http),
         InfisicalSecretConsumer.KindName => InfisicalSecretConsumer.Create(consumer, _infisical, _options.Masker),
+        AwsSsmParameterConsumer.KindName => AwsSsmParameterConsumer.Create(consumer, _options.Masker, _options.HttpTimeout),
         var kind => throw Unknown(kind, AdapterRole.Consumer, $"consumer {consumer.ConsumerId} (line {consumer.Line})"),
     };
 
