@@ -8,6 +8,7 @@ using Velvet.Vendors.Heroku.Postgres;
 using Velvet.Vendors.GitHub;
 using Velvet.Vendors.Http;
 using Velvet.Vendors.Infisical;
+using Velvet.Vendors.Postmark;
 
 namespace Velvet.Vendors;
 
@@ -46,6 +47,8 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         new(InfisicalSecretConsumer.KindName, AdapterRole.Consumer, ["project_id", "environment", "secret_name", "client_id_name", "client_secret_name"],
             ["secret_path", "api_url", "api_version", "current_value_source"], IsLocal: false,
             "A secret in Infisical (Universal Auth), folders created when missing, validated by reading back its fingerprint"),
+        new(PostmarkServerTokenVendor.KindName, AdapterRole.Vendor, ["server_id"], ["api_url"], IsLocal: false,
+            "A Postmark server API token (operator_manual: made and deleted in the dashboard), verified by GET /server answering server_id"),
         new(AwsSsmParameterConsumer.KindName, AdapterRole.Consumer, ["parameter_name", "region"], ["key_id", .. AwsCredentialSettings.OptionalSettingKeys], IsLocal: false,
             "An AWS SSM Parameter Store SecureString (PutParameter Overwrite), validated by GetParameter WithDecryption and its fingerprint"),
     ];
@@ -55,6 +58,7 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         GeneratedVendor.KindName => new GeneratedVendor(GeneratedVendorOptions.FromSpec(credential, _options.StateDirectory), _options.TimeProvider),
         HerokuTokenVendor.KindName => _heroku.Token(credential),
         HerokuPostgresVendor.KindName => _heroku.Postgres(credential),
+        PostmarkServerTokenVendor.KindName => PostmarkServerTokenVendor.Create(credential, _http),
         var kind => throw Unknown(kind, AdapterRole.Vendor, $"credential {credential.TokenName}"),
     };
 
