@@ -1,6 +1,7 @@
 using Velvet.Core.Manifest;
 using Velvet.Core.Ports;
 using Velvet.Vendors.Aws;
+using Velvet.Vendors.Cloudflare;
 using Velvet.Vendors.DotenvFile;
 using Velvet.Vendors.Generated;
 using Velvet.Vendors.Heroku;
@@ -49,6 +50,8 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
             "A secret in Infisical (Universal Auth), folders created when missing, validated by reading back its fingerprint"),
         new(PostmarkServerTokenVendor.KindName, AdapterRole.Vendor, ["server_id"], ["api_url"], IsLocal: false,
             "A Postmark server API token (operator_manual: made and deleted in the dashboard), verified by GET /server answering server_id"),
+        new(CloudflareTokenVendor.KindName, AdapterRole.Vendor, ["token_id"], ["account_id", "strategy", "auth_token_name", "api_url"], IsLocal: false,
+            "A Cloudflare API token (user or account-owned): verify active, then create-new/delete-old (default) or roll"),
         new(AwsSsmParameterConsumer.KindName, AdapterRole.Consumer, ["parameter_name", "region"], ["key_id", .. AwsCredentialSettings.OptionalSettingKeys], IsLocal: false,
             "An AWS SSM Parameter Store SecureString (PutParameter Overwrite), validated by GetParameter WithDecryption and its fingerprint"),
     ];
@@ -59,6 +62,7 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         HerokuTokenVendor.KindName => _heroku.Token(credential),
         HerokuPostgresVendor.KindName => _heroku.Postgres(credential),
         PostmarkServerTokenVendor.KindName => PostmarkServerTokenVendor.Create(credential, _http),
+        CloudflareTokenVendor.KindName => CloudflareTokenVendor.Create(credential, _http, _options.Masker),
         var kind => throw Unknown(kind, AdapterRole.Vendor, $"credential {credential.TokenName}"),
     };
 
