@@ -37,6 +37,9 @@ public static class AwsErrors
             Outcome.Transient($"{what}: AWS answered {s.ErrorCode ?? ((int)s.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)} ({s.Message}); retry with backoff", (int)s.StatusCode),
         AmazonServiceException s =>
             Outcome.Permanent($"{what}: AWS answered {s.ErrorCode ?? "an error"} ({s.Message})", (int)s.StatusCode),
+        AmazonClientException c when c.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) =>
+            Outcome.Permanent($"{what}: the default AWS credential chain found no credentials ({c.Message}); give Velvet a role or AWS_* variables, " +
+                "or name a key pair in the secret source with access_key_id_name and secret_access_key_name"),
         _ => Outcome.Transient($"{what}: AWS did not answer ({e.GetType().Name}: {e.Message}); retry"),
     };
 

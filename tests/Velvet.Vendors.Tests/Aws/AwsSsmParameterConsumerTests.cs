@@ -192,3 +192,17 @@ public sealed class AwsSsmParameterConsumerTests(FakeSsm ssm) : IClassFixture<Fa
         Assert.Contains(phrase, e.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class AwsErrorsTests
+{
+    [Fact]
+    public void No_credentials_from_the_default_chain_is_permanent_and_a_network_failure_is_transient()
+    {
+        var none = AwsErrors.Classify(new Amazon.Runtime.AmazonClientException("Failed to resolve AWS credentials. The credential providers used to search for credentials returned the following errors: …"), "c: PutParameter /a");
+        var network = AwsErrors.Classify(new HttpRequestException("connection reset"), "c: PutParameter /a");
+
+        Assert.Equal(OutcomeKind.Permanent, none.Kind);
+        Assert.Contains("the default AWS credential chain found no credentials", none.Message, StringComparison.Ordinal);
+        Assert.Equal(OutcomeKind.Transient, network.Kind);
+    }
+}
