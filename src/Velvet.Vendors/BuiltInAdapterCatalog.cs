@@ -15,7 +15,8 @@ namespace Velvet.Vendors;
 
 /// <summary>
 /// The built-in adapters: <c>generated</c> (vendor), <c>dotenv-file</c>, <c>http</c> and the vendor consumers
-/// (<c>github-actions-secret</c>, <c>infisical-secret</c>).
+/// (<c>github-actions-secret</c>, <c>infisical-secret</c>, <c>aws-ssm-parameter</c>) and vendor credentials
+/// (<c>heroku-token</c>, <c>heroku-postgres-credential</c>, <c>postmark-server-token</c>, <c>cloudflare-api-token</c>).
 /// Settings are checked when an adapter is built, so a bad manifest entry fails with its name and the fix.
 /// </summary>
 public sealed class BuiltInAdapterCatalog : IAdapterCatalog
