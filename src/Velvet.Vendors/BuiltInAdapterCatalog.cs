@@ -1,5 +1,7 @@
 using Velvet.Core.Manifest;
 using Velvet.Core.Ports;
+using Velvet.Vendors.Aws;
+using Velvet.Vendors.Cloudflare;
 using Velvet.Vendors.DotenvFile;
 using Velvet.Vendors.Generated;
 using Velvet.Vendors.Heroku;
@@ -8,12 +10,13 @@ using Velvet.Vendors.GitHub;
 using Velvet.Vendors.Http;
 using Velvet.Vendors.Infisical;
 using Velvet.Vendors.Postgres;
+using Velvet.Vendors.Postmark;
 
 namespace Velvet.Vendors;
 
 /// <summary>
 /// The built-in adapters: <c>generated</c>, <c>postgres-role</c> and the SaaS vendors; <c>dotenv-file</c>, <c>http</c> and
-/// the SaaS consumers (Heroku config vars, GitHub Actions secrets, Infisical).
+/// the SaaS consumers (Heroku config vars, GitHub Actions secrets, Infisical, AWS SSM).
 /// Settings are checked when an adapter is built, so a bad manifest entry fails with its name and the fix.
 /// </summary>
 public sealed class BuiltInAdapterCatalog : IAdapterCatalog
@@ -48,6 +51,12 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         new(InfisicalSecretConsumer.KindName, AdapterRole.Consumer, ["project_id", "environment", "secret_name", "client_id_name", "client_secret_name"],
             ["secret_path", "api_url", "api_version", "current_value_source"], IsLocal: false,
             "A secret in Infisical (Universal Auth), folders created when missing, validated by reading back its fingerprint"),
+        new(PostmarkServerTokenVendor.KindName, AdapterRole.Vendor, ["server_id"], ["api_url"], IsLocal: false,
+            "A Postmark server API token (operator_manual: made and deleted in the dashboard), verified by GET /server answering server_id"),
+        new(CloudflareTokenVendor.KindName, AdapterRole.Vendor, ["token_id"], ["account_id", "strategy", "auth_token_name", "api_url"], IsLocal: false,
+            "A Cloudflare API token (user or account-owned): verify active, then create-new/delete-old (default) or roll"),
+        new(AwsSsmParameterConsumer.KindName, AdapterRole.Consumer, ["parameter_name", "region"], ["key_id", .. AwsCredentialSettings.OptionalSettingKeys], IsLocal: false,
+            "An AWS SSM Parameter Store SecureString (PutParameter Overwrite), validated by GetParameter WithDecryption and its fingerprint"),
     ];
 
     public ICredentialVendor CreateVendor(CredentialSpec credential) => credential.Vendor.Kind switch
@@ -56,6 +65,8 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         HerokuTokenVendor.KindName => _heroku.Token(credential),
         HerokuPostgresVendor.KindName => _heroku.Postgres(credential),
         PostgresRoleVendor.KindName => new PostgresRoleVendor(PostgresRoleOptions.FromSpec(credential), _options.Environment, _options.Masker),
+        PostmarkServerTokenVendor.KindName => PostmarkServerTokenVendor.Create(credential, _http),
+        CloudflareTokenVendor.KindName => CloudflareTokenVendor.Create(credential, _http, _options.Masker),
         var kind => throw Unknown(kind, AdapterRole.Vendor, $"credential {credential.TokenName}"),
     };
 
@@ -73,6 +84,7 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         HerokuConfigVarConsumer.KindName => _heroku.ConfigVar(consumer, CreateHealthcheck(consumer)),
         GitHubSecretConsumer.KindName => GitHubSecretConsumer.Create(consumer, _http),
         InfisicalSecretConsumer.KindName => InfisicalSecretConsumer.Create(consumer, _infisical, _options.Masker),
+        AwsSsmParameterConsumer.KindName => AwsSsmParameterConsumer.Create(consumer, _options.Masker, _options.HttpTimeout),
         var kind => throw Unknown(kind, AdapterRole.Consumer, $"consumer {consumer.ConsumerId} (line {consumer.Line})"),
     };
 

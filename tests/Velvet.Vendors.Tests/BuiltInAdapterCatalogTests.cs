@@ -28,7 +28,7 @@ public sealed class BuiltInAdapterCatalogTests
     public void It_lists_the_local_and_http_kinds_first_with_their_settings()
     {
         Assert.Equal(["generated", "postgres-role", "dotenv-file", "http"], _catalog.Kinds.Select(k => k.Name).Take(4));
-        Assert.Subset(_catalog.Kinds.Select(k => k.Name).ToHashSet(), new HashSet<string> { "postgres-role", "heroku-token", "heroku-config-var", "github-actions-secret", "infisical-secret" });
+        Assert.Subset(_catalog.Kinds.Select(k => k.Name).ToHashSet(), new HashSet<string> { "postgres-role", "heroku-token", "heroku-config-var", "github-actions-secret", "infisical-secret", "aws-ssm-parameter", "postmark-server-token", "cloudflare-api-token" });
         var dotenv = _catalog.Kinds.Single(k => k.Name == "dotenv-file");
         Assert.Equal((AdapterRole.Consumer, true), (dotenv.Role, dotenv.IsLocal));
         Assert.Equal(["path", "key"], dotenv.RequiredSettings);

@@ -206,7 +206,7 @@ public sealed class FakeVendorServer : IAsyncLifetime
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) ctx.Response.Headers[name] = value;
         if (response.Body is null) return;
         var bytes = JsonSerializer.SerializeToUtf8Bytes(response.Body);
-        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentType ??= "application/json";
         ctx.Response.ContentLength = bytes.Length;
         await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
     }
