@@ -206,8 +206,8 @@ public sealed partial class DbDoctor(DoctorOptions options, Func<string, string?
     /// <summary>Scenario B.</summary>
     private void RoleMissing(string role, string? serverSaid) => Add("B.role-missing", DoctorSeverity.Error,
         $"role {role} does not exist" + (serverSaid is null ? "" : $" (logging in with {App} fails: {serverSaid}; the server log says: role \"{role}\" does not exist)"),
-        $"re-create it with a generated password: {ProvisionCommand(role)} (the SQL it runs: CREATE ROLE {PgText.Ident(role)} LOGIN PASSWORD '…'; on Heroku use " +
-        $"heroku pg:credentials:create DATABASE --name {role} -a <app>), then re-apply the grants (velvet grants apply --policy FILE) and store the new URL in the vault and in {App}");
+        $"re-create it with a generated password and its grants: {ProvisionCommand(role)} --policy FILE (the SQL it runs: CREATE ROLE {PgText.Ident(role)} LOGIN PASSWORD '…', then the policy's GRANTs; on Heroku use " +
+        $"heroku pg:credentials:create DATABASE --name {role} -a <app>, then velvet grants apply --policy FILE), and store the new URL in the vault and in {App}");
 
     private const string FailsFast = "The runtime refuses to start with this message (every process crash-loops). ";
 

@@ -127,7 +127,7 @@ public sealed class DoctorScenarioTests(PgDatabaseFixture db) : IClassFixture<Pg
         Assert.Equal(DoctorSeverity.Error, f.Severity);
         Assert.Contains($"role {dropped} does not exist", f.What, StringComparison.Ordinal);
         Assert.Contains("28P01", f.What, StringComparison.Ordinal);
-        Assert.Contains($"velvet db provision --role {dropped} --write-env-file PATH --env-key RAPTOR_APP_DATABASE_URL", f.Fix, StringComparison.Ordinal);
+        Assert.Contains($"velvet db provision --role {dropped} --write-env-file PATH --env-key RAPTOR_APP_DATABASE_URL --policy FILE", f.Fix, StringComparison.Ordinal);
         Assert.Contains($"CREATE ROLE \"{dropped}\" LOGIN", f.Fix, StringComparison.Ordinal);
         Assert.Contains($"heroku pg:credentials:create DATABASE --name {dropped}", f.Fix, StringComparison.Ordinal);
         NoCanary(report);
