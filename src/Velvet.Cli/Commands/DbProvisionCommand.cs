@@ -112,7 +112,7 @@ internal static class DbProvisionCommand
         }
 
         LoginResult? check = result.Url is null ? null : await PgLogin.TryAsync(Dsn.Dsn.Parse(result.Url.Reveal()), ct).ConfigureAwait(false);
-        var (applied, grantsMasked, grantsError) = grants is null ? default : await ApplyGrantsAsync(admin, o.Database, grants, ct).ConfigureAwait(false);
+        var (applied, grantsMasked, grantsError) = grants is null ? default : await ApplyGrantsAsync(admin, target.UrlTemplate.Database, grants, ct).ConfigureAwait(false);
         var next = NextSteps(o, result, policy, applied is not null, destination);
         var output = new MaskingTextWriter(io.Out, masker);
         if (json)
@@ -167,7 +167,7 @@ internal static class DbProvisionCommand
     {
         var builder = new NpgsqlConnectionStringBuilder(admin.ToConnectionString()) { ApplicationName = "velvet db provision", Pooling = false };
         if (database is not null) builder.Database = database;
-        var masked = database is null ? admin.Masked : $"{admin.Masked}, database {database}";
+        var masked = database is null || database == admin.Database ? admin.Masked : $"{admin.Masked}, database {database}";
         var notApplied = $"the role and its URL are in place, but the grants policy {policy.SourcePath} was not applied";
         var retry = $"fix it, then run: velvet grants apply --policy {policy.SourcePath}";
         try
