@@ -92,23 +92,32 @@ public static class RuntimeDatabaseUrl
         }
 
         // The runbook: the SQLite path applies whatever the flag says, so the flag is not validated here.
-        var flagOn = flagText is not null && (flagText == "1" || flagText.Equals("true", StringComparison.OrdinalIgnoreCase));
+        var flagOn = TryParseFlag(flagText, out var on) && on;
         IReadOnlyList<string> warnings = flagOn
             ? [$"{options.FlagVariable}={flagText} has no effect: {options.OwnerVariable} is {(variable is null ? "not set" : "a SQLite URL")}, so the app uses local SQLite."]
             : [];
         return new RuntimeUrlResolution(RuntimeRole.Sqlite, variable, url, dsn, flagOn, warnings, options);
     }
 
+    /// <summary>
+    /// Reads the role-separation flag's value as <see cref="Resolve(Func{string, string?}, RuntimeUrlOptions?)"/> does:
+    /// <c>1</c> or <c>true</c> (any case) is on; <c>0</c>, <c>false</c> (any case), empty or unset is off.
+    /// </summary>
+    /// <param name="value">The variable's value, or null when unset; surrounding white space is ignored.</param>
+    /// <param name="enabled">Whether the flag is on; false when the value is not recognised.</param>
+    /// <returns>False for any other value (which <c>Resolve</c> rejects when the owner URL is PostgreSQL).</returns>
+    public static bool TryParseFlag(string? value, out bool enabled)
+    {
+        var text = value?.Trim();
+        enabled = text == "1" || string.Equals(text, "true", StringComparison.OrdinalIgnoreCase);
+        return enabled || string.IsNullOrEmpty(text) || text == "0" || text.Equals("false", StringComparison.OrdinalIgnoreCase);
+    }
+
     private static bool ParseFlag(string? text, RuntimeUrlOptions options)
     {
-        if (text is null || text == "0" || text.Equals("false", StringComparison.OrdinalIgnoreCase))
+        if (TryParseFlag(text, out var enabled))
         {
-            return false;
-        }
-
-        if (text == "1" || text.Equals("true", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
+            return enabled;
         }
 
         throw new DsnConfigurationException(

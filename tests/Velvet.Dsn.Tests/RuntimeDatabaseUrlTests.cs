@@ -157,4 +157,24 @@ public sealed class RuntimeDatabaseUrlTests
         if (app is not null) env["RAPTOR_APP_DATABASE_URL"] = app;
         return env;
     }
+
+    [Theory]
+    [InlineData(null, true, false)]
+    [InlineData("", true, false)]
+    [InlineData("0", true, false)]
+    [InlineData(" false ", true, false)]
+    [InlineData("FALSE", true, false)]
+    [InlineData("1", true, true)]
+    [InlineData(" True ", true, true)]
+    [InlineData("yes", false, false)]
+    [InlineData("2", false, false)]
+    public void TryParseFlag_reads_the_flag_as_Resolve_does(string? value, bool recognised, bool enabled)
+    {
+        Assert.Equal(recognised, RuntimeDatabaseUrl.TryParseFlag(value, out var on));
+        Assert.Equal(enabled, on);
+        var env = new Dictionary<string, string> { ["DATABASE_URL"] = Owner, ["RAPTOR_APP_DATABASE_URL"] = App };
+        if (value is not null) env["FLAG_RAPTOR_APP_ROLE_SEPARATION"] = value;
+        if (recognised) Assert.Equal(enabled, RuntimeDatabaseUrl.Resolve(env).FlagEnabled);
+        else Assert.Throws<DsnConfigurationException>(() => RuntimeDatabaseUrl.Resolve(env));
+    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Velvet.Cli.Output;
 using Velvet.Core.Secrets;
 using Velvet.Database.Doctor;
+using Velvet.Dsn;
 
 namespace Velvet.Cli.Commands;
 
@@ -11,9 +12,10 @@ internal static class DbDoctorCommand
     public static Command Build(CliIO io)
     {
         var defaults = new DoctorOptions();
-        var ownerVar = new Option<string?>("--owner-var") { Description = $"Variable holding the owner URL (default {defaults.OwnerVariable})" };
-        var appVar = new Option<string?>("--app-var") { Description = $"Variable holding the app role's URL (default {defaults.AppVariable})" };
-        var flagVar = new Option<string?>("--flag-var") { Description = $"Variable of the role-separation flag, 1/true = app role (default {defaults.FlagVariable})" };
+        var names = defaults.Runtime;
+        var ownerVar = new Option<string?>("--owner-var") { Description = $"Variable holding the owner URL (default {names.OwnerVariable})" };
+        var appVar = new Option<string?>("--app-var") { Description = $"Variable holding the app role's URL (default {names.AppRoleVariable})" };
+        var flagVar = new Option<string?>("--flag-var") { Description = $"Variable of the role-separation flag, 1/true = app role (default {names.FlagVariable})" };
         var appRole = new Option<string?>("--app-role") { Description = "The role the app URL must log in as (also checked when the URL is missing)" };
         var appendOnly = new Option<string?>("--append-only")
         { Description = $"Comma-separated append-only tables or globs, schema.name allowed (default {string.Join(",", defaults.AppendOnly)})" };
@@ -28,15 +30,18 @@ internal static class DbDoctorCommand
             var masker = SecretMasker.Shared;
             var options = new DoctorOptions
             {
-                OwnerVariable = parse.GetValue(ownerVar) ?? defaults.OwnerVariable,
-                AppVariable = parse.GetValue(appVar) ?? defaults.AppVariable,
-                FlagVariable = parse.GetValue(flagVar) ?? defaults.FlagVariable,
+                Runtime = new RuntimeUrlOptions
+                {
+                    OwnerVariable = parse.GetValue(ownerVar) ?? names.OwnerVariable,
+                    AppRoleVariable = parse.GetValue(appVar) ?? names.AppRoleVariable,
+                    FlagVariable = parse.GetValue(flagVar) ?? names.FlagVariable,
+                },
                 ExpectedAppRole = parse.GetValue(appRole),
                 AppendOnly = List(parse.GetValue(appendOnly)) ?? defaults.AppendOnly,
                 MigrationTables = List(parse.GetValue(migrations)) ?? defaults.MigrationTables,
             };
             // The URLs are secrets: registered before anything could print them.
-            foreach (var name in new[] { options.OwnerVariable, options.AppVariable })
+            foreach (var name in new[] { options.Runtime.OwnerVariable, options.Runtime.AppRoleVariable })
             {
                 if (io.Environment(name) is { Length: > 0 } url) RegisterUrl(masker, url);
             }
@@ -50,6 +55,7 @@ internal static class DbDoctorCommand
                     owner = new { variable = report.OwnerVariable, url = report.OwnerUrl },
                     app = new { variable = report.AppVariable, url = report.AppUrl, role = report.AppRole },
                     flag = new { variable = report.FlagVariable, value = report.Flag, on = report.FlagOn },
+                    runtime = new { log_line = report.RuntimeLogLine, failure = report.RuntimeFailure },
                     findings = report.Findings.Select(f => new { id = f.Id, severity = f.Severity, what = f.What, fix = f.Fix }),
                 }));
             }
@@ -67,6 +73,7 @@ internal static class DbDoctorCommand
         output.WriteLine($"owner  {report.OwnerVariable} = {report.OwnerUrl ?? "(unset)"}");
         output.WriteLine($"app    {report.AppVariable} = {report.AppUrl ?? "(unset or unusable)"}");
         output.WriteLine($"flag   {report.FlagVariable} = {report.Flag ?? "(unset)"} -> runtime connects as {(report.FlagOn ? "the app role" : "the owner")}");
+        output.WriteLine(report.RuntimeFailure is null ? report.RuntimeLogLine : "runtime refuses to start (see the findings)");
         output.WriteLine();
         foreach (var f in report.Findings)
         {

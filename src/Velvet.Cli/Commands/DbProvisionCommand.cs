@@ -4,6 +4,7 @@ using Velvet.Cli.Output;
 using Velvet.Core.Manifest;
 using Velvet.Core.Ports;
 using Velvet.Core.Secrets;
+using Velvet.Database.Grants;
 using Velvet.Database.Roles;
 using Velvet.Vendors;
 using Velvet.Vendors.DotenvFile;
@@ -15,7 +16,9 @@ namespace Velvet.Cli.Commands;
 /// <summary>
 /// `velvet db provision`: creates the app role with a generated password through the admin URL (from an environment
 /// variable, never argv), idempotently, and stores the new URL only where the operator said: a dotenv file (mode 600)
-/// or a consumer of the manifest. Never stdout. The role change commits only after the URL is stored.
+/// or a consumer of the manifest. Never stdout. The role change commits only after the URL is stored. With
+/// <c>--policy FILE</c> it then applies the grants policy (the same code as <c>velvet grants apply</c>) in its own
+/// transaction; a policy for another role is refused before anything is created.
 /// </summary>
 internal static class DbProvisionCommand
 {
@@ -38,7 +41,7 @@ internal static class DbProvisionCommand
         var envFile = new Option<string?>("--write-env-file") { Description = "Write the new URL as KEY=URL into this dotenv file (created or updated, mode 600)" };
         var envKey = new Option<string?>("--env-key") { Description = "The key in --write-env-file (default: the --credential name)" };
         var consumer = new Option<string?>("--to-consumer") { Description = "Push the new URL to this consumer of --credential (e.g. the vault) instead of a file" };
-        var policy = new Option<string?>("--policy") { Description = "Grants policy to apply to the new role next (reserved: run velvet grants apply --policy FILE)" };
+        var policy = new Option<string?>("--policy") { Description = "Grants policy (docs/db/grants.md) to apply once the role exists, as velvet grants apply does; its app_role must be --role" };
         var command = new Command("provision", "Create the app role (or two alternating logins) with a generated password; the URL goes to a file or a consumer, never the terminal")
         {
             role, mode, logins, adminVar, database, provider, credential, reset, envFile, envKey, consumer, policy,
@@ -64,6 +67,7 @@ internal static class DbProvisionCommand
 
     private static async Task<int> RunAsync(CliIO io, SecretMasker masker, Options o, Destination destination, bool reset, string? policy, bool json, CancellationToken ct)
     {
+        var grants = policy is null ? null : LoadPolicy(policy, o.Layout);
         if (string.IsNullOrWhiteSpace(o.AdminText))
             throw new CliException(ExitCodes.Config, $"no admin URL: set {o.AdminSource} to the URL of a role with CREATEROLE (or a superuser), or name another variable with --admin-var; Velvet never takes a URL on the command line");
         masker.Register(o.AdminText);
@@ -108,7 +112,8 @@ internal static class DbProvisionCommand
         }
 
         LoginResult? check = result.Url is null ? null : await PgLogin.TryAsync(Dsn.Dsn.Parse(result.Url.Reveal()), ct).ConfigureAwait(false);
-        var next = NextSteps(o, result, policy, destination);
+        var (applied, grantsMasked, grantsError) = grants is null ? default : await ApplyGrantsAsync(admin, target.UrlTemplate.Database, grants, ct).ConfigureAwait(false);
+        var next = NextSteps(o, result, policy, applied is not null, destination);
         var output = new MaskingTextWriter(io.Out, masker);
         if (json)
         {
@@ -116,7 +121,7 @@ internal static class DbProvisionCommand
             {
                 role = o.Layout.Role, mode = RoleLayout.ModeName(o.Layout.Mode), logins = o.Layout.Logins, actions = result.Actions,
                 active_login = result.Login, url = result.Login is null ? null : target.MaskedUrlFor(result.Login), written_to = wrote,
-                login_check = check?.Message, next,
+                login_check = check?.Message, grants_sql = applied?.Statements.Select(st => st.Sql), next,
             }));
         }
         else
@@ -124,19 +129,71 @@ internal static class DbProvisionCommand
             foreach (var action in result.Actions) output.WriteLine(action);
             if (wrote is not null) output.WriteLine($"wrote {target.MaskedUrlFor(result.Login!)} (password not shown) to {wrote}");
             if (check is not null) output.WriteLine(check.IsOk ? $"checked: the new URL logs in as {check.CurrentUser}" : $"warning: the new URL does not log in yet: {check.Message}");
+            if (applied is not null) GrantsCommands.WriteApply(output, applied, grantsMasked!, dry: false);
             if (next.Count > 0) output.WriteLine("next:");
             foreach (var step in next) output.WriteLine("  - " + step);
+        }
+        if (grantsError is not null)
+        {
+            io.Error(masker, grantsError.Message);
+            return grantsError.ExitCode;
         }
         return check is { IsOk: false } ? ExitCodes.Failure : ExitCodes.Ok;
     }
 
-    private static List<string> NextSteps(Options o, ProvisionResult result, string? policy, Destination destination)
+    /// <summary>Loads the grants policy and checks it is for the role being provisioned, before the database is touched.</summary>
+    private static GrantsPolicy LoadPolicy(string path, RoleLayout layout)
+    {
+        var loaded = GrantsPolicyLoader.Load(path);
+        if (!loaded.IsValid)
+            throw new CliException(ExitCodes.Config, string.Join(Environment.NewLine, loaded.Errors.Select(e => e.ToString())) + $"{Environment.NewLine}{path}: {loaded.Errors.Count} error(s) (nothing was changed)");
+        var policy = loaded.Policy!;
+        if (!string.Equals(policy.AppRole, layout.Role, StringComparison.Ordinal))
+        {
+            var what = layout.Mode == RoleMode.Alternating ? $"the group role {layout.Role}" : $"the role {layout.Role}";
+            throw new CliException(ExitCodes.Refused,
+                $"the grants policy {path} is for app_role {policy.AppRole} ({policy.At("app_role")}), but this provisions {what}: " +
+                $"make them the same role (edit app_role, or pass --role {policy.AppRole}) (nothing was changed)");
+        }
+        return policy;
+    }
+
+    /// <summary>
+    /// Runs <c>velvet grants apply</c>'s code (catalog, plan, apply) through the admin URL on the app's database, in its own
+    /// transaction, after the role is committed. A failure leaves the role and its stored URL in place and says how to finish.
+    /// </summary>
+    private static async Task<(ApplyResult? Result, string? Masked, CliException? Error)> ApplyGrantsAsync(
+        Dsn.Dsn admin, string? database, GrantsPolicy policy, CancellationToken ct)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(admin.ToConnectionString()) { ApplicationName = "velvet db provision", Pooling = false };
+        if (database is not null) builder.Database = database;
+        var masked = database is null || database == admin.Database ? admin.Masked : $"{admin.Masked}, database {database}";
+        var notApplied = $"the role and its URL are in place, but the grants policy {policy.SourcePath} was not applied";
+        var retry = $"fix it, then run: velvet grants apply --policy {policy.SourcePath}";
+        try
+        {
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            return (await GrantsApplier.ApplyAsync(connection, policy, dryRun: false, ct).ConfigureAwait(false), masked, null);
+        }
+        catch (GrantsException ex)
+        {
+            return (null, masked, new CliException(GrantsCommands.ExitCodeFor(ex), $"{notApplied}: {ex.Message}; {retry}"));
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            var why = ex is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : ex.Message;
+            return (null, masked, new CliException(ExitCodes.Failure, $"{notApplied} ({masked}): {why}; {retry}"));
+        }
+    }
+
+    private static List<string> NextSteps(Options o, ProvisionResult result, string? policy, bool applied, Destination destination)
     {
         var steps = new List<string>();
-        // Hook for the grants lane: the lead may wire `--policy` to apply the policy here, in the same run.
-        steps.Add(policy is null
-            ? $"grant the role its privileges: velvet grants apply --policy FILE (grants go to {o.Layout.Role}; provisioning grants nothing)"
-            : $"apply the grants policy: velvet grants apply --policy {policy}");
+        if (policy is null)
+            steps.Add($"grant the role its privileges: velvet grants apply --policy FILE (grants go to {o.Layout.Role}), or provision with --policy FILE");
+        else if (applied)
+            steps.Add($"check in CI: velvet grants verify --policy {policy}; as the app (its URL in DATABASE_URL): velvet grants prove --policy {policy}");
         if (result.Url is not null && destination.IsFile)
             steps.Add($"put the URL where the runtime reads it (the canonical store first, then the app's config) and delete {destination.Path} once copied");
         if (o.Credential is null)

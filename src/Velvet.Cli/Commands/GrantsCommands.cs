@@ -102,24 +102,38 @@ internal static class GrantsCommands
                 }));
                 return ExitCodes.Ok;
             }
-            if (result.Statements.Count == 0)
-            {
-                output.WriteLine($"grants apply: no drift in {result.Plan.Snapshot.Database}: nothing to do");
-                return ExitCodes.Ok;
-            }
-            output.WriteLine(dry
-                ? $"-- grants apply --dry-run: {result.Plan.Snapshot.Database} as {result.Plan.Snapshot.CurrentUser} ({masked}); nothing is run"
-                : $"-- grants apply: {result.Plan.Snapshot.Database} as {result.Plan.Snapshot.CurrentUser} ({masked})");
-            output.WriteLine("BEGIN;");
-            foreach (var statement in result.Statements) output.WriteLine(statement.Sql);
-            output.WriteLine(dry ? "ROLLBACK;" : "COMMIT;");
-            output.WriteLine(dry
-                ? $"-- would fix {result.Plan.Drift.Count} drift line(s) with {result.Statements.Count} statement(s)"
-                : $"-- fixed {result.Plan.Drift.Count} drift line(s) with {result.Statements.Count} statement(s) in one transaction; no drift left");
+            WriteApply(output, result, masked, dry);
             return ExitCodes.Ok;
         }, ct));
         return command;
     }
+
+    /// <summary>The SQL an apply ran (or would run), as <c>velvet grants apply</c> prints it; also used by <c>velvet db provision --policy</c>.</summary>
+    internal static void WriteApply(TextWriter output, ApplyResult result, string masked, bool dry)
+    {
+        if (result.Statements.Count == 0)
+        {
+            output.WriteLine($"grants apply: no drift in {result.Plan.Snapshot.Database}: nothing to do");
+            return;
+        }
+        output.WriteLine(dry
+            ? $"-- grants apply --dry-run: {result.Plan.Snapshot.Database} as {result.Plan.Snapshot.CurrentUser} ({masked}); nothing is run"
+            : $"-- grants apply: {result.Plan.Snapshot.Database} as {result.Plan.Snapshot.CurrentUser} ({masked})");
+        output.WriteLine("BEGIN;");
+        foreach (var statement in result.Statements) output.WriteLine(statement.Sql);
+        output.WriteLine(dry ? "ROLLBACK;" : "COMMIT;");
+        output.WriteLine(dry
+            ? $"-- would fix {result.Plan.Drift.Count} drift line(s) with {result.Statements.Count} statement(s)"
+            : $"-- fixed {result.Plan.Drift.Count} drift line(s) with {result.Statements.Count} statement(s) in one transaction; no drift left");
+    }
+
+    /// <summary>The exit code of a grants failure.</summary>
+    internal static int ExitCodeFor(GrantsException ex) => ex.Failure switch
+    {
+        GrantsFailure.Refused => ExitCodes.Refused,
+        GrantsFailure.Connect => ExitCodes.Failure,
+        _ => ExitCodes.Config,
+    };
 
     private static Command BuildProve(CliIO io)
     {
@@ -207,12 +221,7 @@ internal static class GrantsCommands
         catch (GrantsException ex)
         {
             io.Error(masker, ex.Message);
-            return ex.Failure switch
-            {
-                GrantsFailure.Refused => ExitCodes.Refused,
-                GrantsFailure.Connect => ExitCodes.Failure,
-                _ => ExitCodes.Config,
-            };
+            return ExitCodeFor(ex);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {

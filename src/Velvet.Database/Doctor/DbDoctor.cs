@@ -13,16 +13,16 @@ namespace Velvet.Database.Doctor;
 public sealed partial class DbDoctor(DoctorOptions options, Func<string, string?> environment)
 {
     private readonly List<DoctorFinding> _findings = [];
-    private RuntimeUrlInputs _inputs = null!;
+    private RuntimeView _inputs = null!;
 
-    private string Owner => options.OwnerVariable;
-    private string App => options.AppVariable;
-    private string Flag => options.FlagVariable;
+    private string Owner => options.Runtime.OwnerVariable;
+    private string App => options.Runtime.AppRoleVariable;
+    private string Flag => options.Runtime.FlagVariable;
 
     public async Task<DoctorReport> RunAsync(CancellationToken ct)
     {
         _findings.Clear();
-        _inputs = RuntimeUrlInputs.Read(environment, options);
+        _inputs = RuntimeView.Read(environment, options.Runtime);
         var owner = ParseOwner();
         var app = ParseApp(owner);
         var appRole = app?.User ?? options.ExpectedAppRole;
@@ -53,6 +53,7 @@ public sealed partial class DbDoctor(DoctorOptions options, Func<string, string?
         {
             OwnerVariable = Owner, AppVariable = App, FlagVariable = Flag,
             OwnerUrl = owner?.Masked, AppUrl = app?.Masked, Flag = _inputs.Flag, FlagOn = _inputs.FlagOn, AppRole = appRole,
+            RuntimeLogLine = _inputs.Resolution?.LogLine, RuntimeFailure = _inputs.Failure?.Message,
             Findings = _findings.OrderByDescending(f => f.Severity).ToList(),
         };
     }
@@ -61,22 +62,24 @@ public sealed partial class DbDoctor(DoctorOptions options, Func<string, string?
     {
         if (_inputs.Owner is null) return null;
         if (Dsn.Dsn.TryParse(_inputs.Owner, out var owner, out var error)) return owner;
-        Add("owner-url-malformed", DoctorSeverity.Error, $"{Owner} is set but is not a database URL: {error}",
+        Add("owner-url-malformed", DoctorSeverity.Error, _inputs.Failure?.Message ?? $"{Owner} is set but is not a database URL: {error}",
             $"set {Owner} to the owner's URL (on Heroku it is managed by Heroku: heroku config:get {Owner} -a <app> | cut -c1-35 must start with postgres://)");
         return null;
     }
 
-    /// <summary>Scenario A: the flag is on and the app URL is missing or malformed.</summary>
+    /// <summary>
+    /// Scenario A: the flag is on and the app URL is missing or malformed. The finding's text is the message the
+    /// runtime fails fast with (<see cref="Dsn.RuntimeDatabaseUrl"/>), word for word.
+    /// </summary>
     private Dsn.Dsn? ParseApp(Dsn.Dsn? owner)
     {
         var postgresOwner = owner is { Kind: Dsn.DsnKind.Postgres };
         if (_inputs.App is null)
         {
-            if (_inputs.FlagOn && postgresOwner)
+            if (_inputs.FlagOn && postgresOwner && _inputs.Failure is { } failure)
             {
-                Add("A.app-url-missing", DoctorSeverity.Error,
-                    $"{App} is not set while {Flag}={_inputs.Flag} and {Owner} is a PostgreSQL URL: the runtime fails fast with a ConfigurationError (every process crash-loops)",
-                    ReseedFix("the app role's URL") + $" If the role has no URL yet: {ProvisionCommand(options.ExpectedAppRole ?? "<role>")}. " +
+                Add("A.app-url-missing", DoctorSeverity.Error, failure.Message,
+                    FailsFast + ReseedFix("the app role's URL") + $" If the role has no URL yet: {ProvisionCommand(options.ExpectedAppRole ?? "<role>")}. " +
                     $"Emergency only (gives up least privilege, the app runs as the owner): set {Flag}=0 and restart.");
             }
             else if (_inputs.Owner is null || owner is { Kind: Dsn.DsnKind.Sqlite })
@@ -87,6 +90,11 @@ public sealed partial class DbDoctor(DoctorOptions options, Func<string, string?
         }
         if (Dsn.Dsn.TryParse(_inputs.App, out var app, out var error) && app!.Kind == Dsn.DsnKind.Postgres && app.User is not null)
             return app;
+        if (_inputs.FlagOn && postgresOwner && _inputs.Failure is { } rejected)
+        {
+            Add("A.app-url-malformed", DoctorSeverity.Error, rejected.Message, FailsFast + ReseedFix("the app role's URL"));
+            return null;
+        }
         var why = error ?? (app!.Kind != Dsn.DsnKind.Postgres ? "it is a SQLite URL, not PostgreSQL" : "it names no user");
         Add("A.app-url-malformed", _inputs.FlagOn ? DoctorSeverity.Error : DoctorSeverity.Warning,
             $"{App} is set but is not a usable PostgreSQL URL: {why}" + (_inputs.FlagOn ? " (the runtime cannot connect)" : ""),
@@ -96,10 +104,14 @@ public sealed partial class DbDoctor(DoctorOptions options, Func<string, string?
 
     private void CheckFlag(Dsn.Dsn? owner)
     {
-        if (_inputs.FlagUnrecognised)
+        if (_inputs.FlagInvalid)
         {
-            Add("flag-unrecognised", DoctorSeverity.Warning, $"{Flag}={_inputs.Flag} is neither 1/true nor 0/false: the runtime treats it as off",
-                $"set {Flag}=1 (app role) or {Flag}=0 (owner, emergency rollback)");
+            var fix = $"set {Flag}=1 (app role) or {Flag}=0 (owner, emergency rollback)";
+            if (owner is { Kind: Dsn.DsnKind.Postgres } && _inputs.Failure is { } failure)
+                Add("flag-invalid", DoctorSeverity.Error, failure.Message, FailsFast + fix);
+            else
+                Add("flag-invalid", DoctorSeverity.Warning,
+                    $"{Flag}={_inputs.Flag} is neither 1/true nor 0/false: ignored while the runtime uses local SQLite, refused at startup once {Owner} is a PostgreSQL URL", fix);
         }
         if (!_inputs.FlagOn && _inputs.App is not null && owner is { Kind: Dsn.DsnKind.Postgres })
         {
@@ -194,8 +206,10 @@ public sealed partial class DbDoctor(DoctorOptions options, Func<string, string?
     /// <summary>Scenario B.</summary>
     private void RoleMissing(string role, string? serverSaid) => Add("B.role-missing", DoctorSeverity.Error,
         $"role {role} does not exist" + (serverSaid is null ? "" : $" (logging in with {App} fails: {serverSaid}; the server log says: role \"{role}\" does not exist)"),
-        $"re-create it with a generated password: {ProvisionCommand(role)} (the SQL it runs: CREATE ROLE {PgText.Ident(role)} LOGIN PASSWORD '…'; on Heroku use " +
-        $"heroku pg:credentials:create DATABASE --name {role} -a <app>), then re-apply the grants (velvet grants apply --policy FILE) and store the new URL in the vault and in {App}");
+        $"re-create it with a generated password and its grants: {ProvisionCommand(role)} --policy FILE (the SQL it runs: CREATE ROLE {PgText.Ident(role)} LOGIN PASSWORD '…', then the policy's GRANTs; on Heroku use " +
+        $"heroku pg:credentials:create DATABASE --name {role} -a <app>, then velvet grants apply --policy FILE), and store the new URL in the vault and in {App}");
+
+    private const string FailsFast = "The runtime refuses to start with this message (every process crash-loops). ";
 
     private string ReseedFix(string what) =>
         $"re-seed {App} from the canonical copy in your vault ({what}) without echoing it, e.g. heroku config:set {App}=\"<URL from the vault>\" -a <app> >/dev/null 2>&1, then restart the app.";

@@ -27,6 +27,10 @@ public sealed record DoctorReport
     /// <summary>The flag as set (a flag value is no secret), or null when unset.</summary>
     public string? Flag { get; init; }
     public bool FlagOn { get; init; }
+    /// <summary>The runtime's startup log line for this environment (no password), or null when it refuses to start.</summary>
+    public string? RuntimeLogLine { get; init; }
+    /// <summary>The message the runtime fails fast with, or null when it starts.</summary>
+    public string? RuntimeFailure { get; init; }
     /// <summary>The role the app URL logs in as (or is expected to).</summary>
     public string? AppRole { get; init; }
     public required IReadOnlyList<DoctorFinding> Findings { get; init; }

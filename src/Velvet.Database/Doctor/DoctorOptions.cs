@@ -1,15 +1,16 @@
+using Velvet.Dsn;
+
 namespace Velvet.Database.Doctor;
 
 /// <summary>
 /// Which environment variables hold the two URLs and the flag, and which tables are append-only or migration
-/// journals. The defaults are generic; a team passes its own names (the seed's are DATABASE_URL,
-/// RAPTOR_APP_DATABASE_URL and FLAG_RAPTOR_APP_ROLE_SEPARATION).
+/// journals. The variable names are the runtime resolution's own (<see cref="RuntimeUrlOptions"/>; defaults DATABASE_URL,
+/// RAPTOR_APP_DATABASE_URL and FLAG_RAPTOR_APP_ROLE_SEPARATION), so the doctor reads exactly what the app reads.
 /// </summary>
 public sealed record DoctorOptions
 {
-    public string OwnerVariable { get; init; } = "DATABASE_URL";
-    public string AppVariable { get; init; } = "APP_DATABASE_URL";
-    public string FlagVariable { get; init; } = "FLAG_APP_ROLE_SEPARATION";
+    /// <summary>The owner URL, app URL and flag variables, as <see cref="RuntimeDatabaseUrl"/> resolves them.</summary>
+    public RuntimeUrlOptions Runtime { get; init; } = new();
 
     /// <summary>Table names or globs (<c>*</c>, <c>?</c>; <c>schema.name</c> to pin a schema) the app may only SELECT and INSERT.</summary>
     public IReadOnlyList<string> AppendOnly { get; init; } = ["customer_audit_events", "*_history"];

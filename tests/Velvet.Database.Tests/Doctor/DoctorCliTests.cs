@@ -51,7 +51,7 @@ public sealed class DoctorCliTests(PgDatabaseFixture db) : IClassFixture<PgDatab
     }
 
     [Fact]
-    public async Task Default_names_are_generic_and_local_sqlite_is_healthy()
+    public async Task Default_names_are_the_runtime_resolutions_and_local_sqlite_is_healthy()
     {
         var cli = new VelvetCliRun();
         cli.Env["DATABASE_URL"] = "sqlite:///tmp/dev.db";
@@ -59,6 +59,7 @@ public sealed class DoctorCliTests(PgDatabaseFixture db) : IClassFixture<PgDatab
         var (exit, stdout, _) = await cli.RunAsync("db", "doctor");
 
         Assert.Equal(0, exit);
-        Assert.Contains("INFO  local-sqlite: APP_DATABASE_URL is unset and DATABASE_URL is a SQLite URL", stdout, StringComparison.Ordinal);
+        Assert.Contains("INFO  local-sqlite: RAPTOR_APP_DATABASE_URL is unset and DATABASE_URL is a SQLite URL", stdout, StringComparison.Ordinal);
+        Assert.Contains("runtime connection using local SQLite (", stdout, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Velvet.Dsn;
 using Velvet.Database.Doctor;
 
 namespace Velvet.Database.Tests.Doctor;
@@ -48,8 +49,10 @@ public sealed class DoctorScenarioTests(PgDatabaseFixture db) : IClassFixture<Pg
 
         var f = Single(report, "A.app-url-missing");
         Assert.Equal(DoctorSeverity.Error, f.Severity);
-        Assert.Contains("RAPTOR_APP_DATABASE_URL is not set while FLAG_RAPTOR_APP_ROLE_SEPARATION=1", f.What, StringComparison.Ordinal);
-        Assert.Contains("ConfigurationError", f.What, StringComparison.Ordinal);
+        // Word for word what the runtime fails fast with: one implementation (Velvet.Dsn), not a paraphrase.
+        Assert.Equal(RuntimeFailure(w), f.What);
+        Assert.Contains("RAPTOR_APP_DATABASE_URL is required when FLAG_RAPTOR_APP_ROLE_SEPARATION=1 and DATABASE_URL resolves to a Postgres URL", f.What, StringComparison.Ordinal);
+        Assert.Contains("refuses to start", f.Fix, StringComparison.Ordinal);
         Assert.Contains("heroku config:set RAPTOR_APP_DATABASE_URL=\"<URL from the vault>\" -a <app> >/dev/null 2>&1", f.Fix, StringComparison.Ordinal);
         Assert.Contains("set FLAG_RAPTOR_APP_ROLE_SEPARATION=0 and restart", f.Fix, StringComparison.Ordinal);
         Assert.Contains($"velvet db provision --role {w.AppRole}", f.Fix, StringComparison.Ordinal);
@@ -69,10 +72,31 @@ public sealed class DoctorScenarioTests(PgDatabaseFixture db) : IClassFixture<Pg
 
         var f = Single(report, "A.app-url-malformed");
         Assert.Equal(DoctorSeverity.Error, f.Severity);
-        Assert.Contains("is set but is not a usable PostgreSQL URL: invalid port", f.What, StringComparison.Ordinal);
+        Assert.Equal(RuntimeFailure(w), f.What);
+        Assert.Contains("RAPTOR_APP_DATABASE_URL is not a valid DSN (invalid port", f.What, StringComparison.Ordinal);
         Assert.Contains("re-seed RAPTOR_APP_DATABASE_URL from the canonical copy in your vault", f.Fix, StringComparison.Ordinal);
         NoCanary(report);
     }
+
+    [Fact]
+    public async Task An_invalid_flag_is_the_runtime_error_on_a_PostgreSQL_owner()
+    {
+        db.Require();
+        await using var w = await DoctorWorld.CreateAsync(db, "badflag");
+        w.Env[DoctorWorld.FlagVar] = "yes";
+
+        var report = await w.RunAsync();
+
+        var f = Single(report, "flag-invalid");
+        Assert.Equal(DoctorSeverity.Error, f.Severity);
+        Assert.Equal(RuntimeFailure(w), f.What);
+        Assert.Contains("FLAG_RAPTOR_APP_ROLE_SEPARATION has an invalid value", f.What, StringComparison.Ordinal);
+        Assert.Equal(f.What, report.RuntimeFailure);
+        Assert.False(report.Healthy);
+    }
+
+    private static string RuntimeFailure(DoctorWorld w) =>
+        Assert.Throws<DsnConfigurationException>(() => RuntimeDatabaseUrl.Resolve(w.Env)).Message;
 
     [Fact]
     public async Task A_app_URL_with_a_stale_password()
@@ -103,7 +127,7 @@ public sealed class DoctorScenarioTests(PgDatabaseFixture db) : IClassFixture<Pg
         Assert.Equal(DoctorSeverity.Error, f.Severity);
         Assert.Contains($"role {dropped} does not exist", f.What, StringComparison.Ordinal);
         Assert.Contains("28P01", f.What, StringComparison.Ordinal);
-        Assert.Contains($"velvet db provision --role {dropped} --write-env-file PATH --env-key RAPTOR_APP_DATABASE_URL", f.Fix, StringComparison.Ordinal);
+        Assert.Contains($"velvet db provision --role {dropped} --write-env-file PATH --env-key RAPTOR_APP_DATABASE_URL --policy FILE", f.Fix, StringComparison.Ordinal);
         Assert.Contains($"CREATE ROLE \"{dropped}\" LOGIN", f.Fix, StringComparison.Ordinal);
         Assert.Contains($"heroku pg:credentials:create DATABASE --name {dropped}", f.Fix, StringComparison.Ordinal);
         NoCanary(report);

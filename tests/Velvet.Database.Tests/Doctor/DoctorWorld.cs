@@ -1,5 +1,6 @@
 using Npgsql;
 using Velvet.Database.Doctor;
+using Velvet.Dsn;
 
 namespace Velvet.Database.Tests.Doctor;
 
@@ -64,7 +65,7 @@ public sealed class DoctorWorld : IAsyncDisposable
 
     public DoctorOptions Options(string? expectedRole = null) => new()
     {
-        OwnerVariable = OwnerVar, AppVariable = AppVar, FlagVariable = FlagVar, ExpectedAppRole = expectedRole,
+        Runtime = new RuntimeUrlOptions { OwnerVariable = OwnerVar, AppRoleVariable = AppVar, FlagVariable = FlagVar }, ExpectedAppRole = expectedRole,
     };
 
     public Task<DoctorReport> RunAsync(string? expectedRole = null) =>
