@@ -6,9 +6,9 @@ public sealed class DoctorCliTests(PgDatabaseFixture db) : IClassFixture<PgDatab
     private static readonly string[] SeedNames =
         ["--owner-var", DoctorWorld.OwnerVar, "--app-var", DoctorWorld.AppVar, "--flag-var", DoctorWorld.FlagVar];
 
-    private static VelvetCliRun Cli(DoctorWorld w)
+    private static VelvetRun Cli(DoctorWorld w)
     {
-        var cli = new VelvetCliRun();
+        var cli = new VelvetRun();
         foreach (var (k, v) in w.Env) cli.Env[k] = v;
         return cli;
     }
@@ -53,7 +53,7 @@ public sealed class DoctorCliTests(PgDatabaseFixture db) : IClassFixture<PgDatab
     [Fact]
     public async Task Default_names_are_the_runtime_resolutions_and_local_sqlite_is_healthy()
     {
-        var cli = new VelvetCliRun();
+        var cli = new VelvetRun();
         cli.Env["DATABASE_URL"] = "sqlite:///tmp/dev.db";
 
         var (exit, stdout, _) = await cli.RunAsync("db", "doctor");

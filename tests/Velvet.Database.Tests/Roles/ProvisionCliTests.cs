@@ -9,9 +9,9 @@ public sealed class ProvisionCliTests(PgDatabaseFixture db) : IClassFixture<PgDa
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("velvet-provision-").FullName;
 
-    private VelvetCliRun Cli()
+    private VelvetRun Cli()
     {
-        var cli = new VelvetCliRun();
+        var cli = new VelvetRun();
         cli.Env["DATABASE_ROOT_URL"] = db.AdminConnectionString;
         return cli;
     }
@@ -101,7 +101,7 @@ public sealed class ProvisionCliTests(PgDatabaseFixture db) : IClassFixture<PgDa
     [Fact]
     public async Task The_admin_URL_comes_only_from_the_environment()
     {
-        var cli = new VelvetCliRun();
+        var cli = new VelvetRun();
 
         var missing = await cli.RunAsync("db", "provision", "--role", "app", "--write-env-file", Path.Combine(_dir, "x.env"), "--env-key", "K");
         Assert.Equal(6, missing.Exit);
@@ -121,7 +121,7 @@ public sealed class ProvisionCliTests(PgDatabaseFixture db) : IClassFixture<PgDa
         db.Require();
         var limited = db.RolePrefix + "clilimited";
         await PgDatabaseFixture.ExecAsync(db.AdminConnectionString, $"CREATE ROLE {limited} LOGIN PASSWORD 'limited-pw-0002'");
-        var cli = new VelvetCliRun();
+        var cli = new VelvetRun();
         cli.Env["DATABASE_ROOT_URL"] = db.Url(limited, "limited-pw-0002");
         var file = Path.Combine(_dir, "never.env");
 
@@ -155,7 +155,7 @@ public sealed class ProvisionCliTests(PgDatabaseFixture db) : IClassFixture<PgDa
                 kind: dotenv-file
                 settings: { path: {{vault}}, key: RAPTOR_APP_DATABASE_URL }
             """, TestContext.Current.CancellationToken);
-        var cli = new VelvetCliRun();
+        var cli = new VelvetRun();
         cli.Env["PG_ROOT_URL"] = db.AdminConnectionString;
 
         var (exit, stdout, stderr) = await cli.RunAsync("db", "provision", "--manifest", manifest, "--credential", "RAPTOR_APP_DATABASE_URL", "--to-consumer", "vault");

@@ -1,6 +1,6 @@
 using Velvet.Cli;
 
-namespace Velvet.Database.Tests.Grants;
+namespace Velvet.Database.Tests;
 
 /// <summary>Runs `velvet` in-process with captured output and a private environment (DSNs live only here, never on argv).</summary>
 public sealed class VelvetRun
