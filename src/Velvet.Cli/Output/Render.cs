@@ -79,6 +79,7 @@ internal static class Render
         console.MarkupLine($"[bold]Residual state[/] (aborted from {Markup.Escape(r.AbortedFrom)})");
         console.MarkupLine($"  holding the NEW value: {Markup.Escape(List(r.ConsumersWithNewValue))}");
         console.MarkupLine($"  holding the old value: {Markup.Escape(List(r.ConsumersWithOldValue))}");
+        if (r.ConsumersSkipped.Count > 0) console.MarkupLine($"  skipped (not written): {Markup.Escape(List(r.ConsumersSkipped))}");
         if (r.ConsumersUnknown.Count > 0) console.MarkupLine($"  unknown (write in flight): {Markup.Escape(List(r.ConsumersUnknown))}");
         console.MarkupLine($"  new credential exists at vendor: {(r.NewCredentialExists ? "yes" : "no")} {Markup.Escape(r.NewCredentialId ?? "")}");
         console.MarkupLine($"  old credential still valid: {(r.OldCredentialStillValid ? "yes" : "no")} {Markup.Escape(r.OldCredentialId ?? "")}");

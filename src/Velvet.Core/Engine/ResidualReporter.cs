@@ -12,7 +12,8 @@ public static class ResidualReporter
         // say "unknown" rather than claim it still holds the old value.
         var unknown = rows.Where(r => r.DistributeStatus is RowStatus.InProgress
             || job.Status == JobStatus.Distributing && r.DistributeStatus is RowStatus.Pending).Select(r => r.ConsumerId).ToList();
-        var withOld = rows.Select(r => r.ConsumerId).Except(withNew).Except(unknown).ToList();
+        var skipped = rows.Where(r => r.DistributeStatus is RowStatus.Skipped).Select(r => r.ConsumerId).ToList();
+        var withOld = rows.Select(r => r.ConsumerId).Except(withNew).Except(unknown).Except(skipped).ToList();
         var newExists = job.NewCredentialId is not null || job.Status is JobStatus.Minting && job.Details.MintIntentAt is not null;
         var oldValid = !job.Details.OldRevoked && job.Flow != FlowType.Revocation
             || job.Flow == FlowType.Revocation && job.Status is JobStatus.RevInit or JobStatus.RevRevoking or JobStatus.RevRevokeFailed;
@@ -33,6 +34,8 @@ public static class ResidualReporter
             steps.Add($"Delete the new credential {job.NewCredentialId ?? "(minted under tag velvet-job-" + job.JobId + ")"} at the vendor and from the canonical store, unless you keep it (then revoke the old one).");
         if (job.Flow != FlowType.Revocation && oldValid)
             steps.Add($"The old credential {job.OldCredentialId ?? ""} is still valid: consumers with the old value keep working.".Replace("  ", " ", StringComparison.Ordinal));
+        if (skipped.Count > 0)
+            steps.Add($"Consumers skipped (not written; each row has the reason, e.g. a deleted app): {string.Join(", ", skipped)}. Remove them from the registry if they are gone for good.");
         if (steps.Count == 0) steps.Add("Nothing was changed at the vendor or any consumer: no cleanup needed.");
         steps.Add("Record the cleanup in the ticket for this rotation.");
         return new ResidualReport
@@ -41,6 +44,7 @@ public static class ResidualReporter
             ConsumersWithNewValue = withNew,
             ConsumersWithOldValue = withOld,
             ConsumersUnknown = unknown,
+            ConsumersSkipped = skipped,
             NewCredentialExists = job.Flow != FlowType.Revocation && newExists,
             NewCredentialId = job.NewCredentialId,
             OldCredentialStillValid = oldValid,

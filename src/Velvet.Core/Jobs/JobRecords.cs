@@ -64,6 +64,8 @@ public sealed record ResidualReport
     public required IReadOnlyList<string> ConsumersWithNewValue { get; init; }
     public required IReadOnlyList<string> ConsumersWithOldValue { get; init; }
     public required IReadOnlyList<string> ConsumersUnknown { get; init; }
+    /// <summary>Rows the engine skipped with a reason (e.g. a deleted app): they hold neither value Velvet wrote.</summary>
+    public IReadOnlyList<string> ConsumersSkipped { get; init; } = [];
     public required bool NewCredentialExists { get; init; }
     public string? NewCredentialId { get; init; }
     public required bool OldCredentialStillValid { get; init; }

@@ -50,6 +50,7 @@ public static class JobViews
         aborted_from = r.AbortedFrom,
         consumers_with_new_value = r.ConsumersWithNewValue,
         consumers_with_old_value = r.ConsumersWithOldValue,
+        consumers_skipped = r.ConsumersSkipped,
         consumers_unknown = r.ConsumersUnknown,
         new_credential_exists = r.NewCredentialExists,
         new_credential_id = r.NewCredentialId,
