@@ -231,6 +231,15 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Manifest_check_passes_the_seeds_example_with_the_built_in_vendor_kinds()
+    {
+        var cli = await SetupAsync();
+        var (exit, output, err) = await cli.RunAsync("manifest", "check", Path.Combine(CliRun.RepoRoot(), "examples", "seeds.velvet.yaml"));
+        Assert.True(exit == 0, err);
+        Assert.Contains("6 credential(s), 10 consumer(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Adapter_settings_a_kind_can_only_judge_when_building_are_reported_by_check_and_stop_every_command()
     {
         var cli = await SetupAsync();
