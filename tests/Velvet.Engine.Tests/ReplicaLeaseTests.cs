@@ -57,16 +57,8 @@ public class ReplicaLeaseTests
     public async Task A_step_longer_than_the_lease_keeps_it_and_no_other_replica_runs_it_meanwhile()
     {
         var lease = TimeSpan.FromMilliseconds(600);
-        await using var h = await Harness.StartAsync(options: o => o with { InstanceId = "replica-a", LeaseDuration = lease });
-        await h.SeedAsync();
-        var job = await h.StartJobAsync();
-        await h.ActAsync(job.JobId, JobAction.Verify);
-        (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "alice" })).Unwrap();
-
-        var gate = new TaskCompletionSource();
-        h.Apps.For("search").Gate = gate;
-        var a = h.Runner.RunAsync(job.JobId, Ct);
-        while (Volatile.Read(ref h.Apps.For("search").Updates) == 0) await Task.Delay(10, Ct);
+        var (h, job, gate, a) = await BlockedInDistributeAsync(lease);
+        await using var _ = h;
 
         // A is stuck in distribute for several lease lengths; B keeps trying and must always find the lease held.
         var b = Replica(h, h.Store, "replica-b", lease);
@@ -85,16 +77,8 @@ public class ReplicaLeaseTests
     public async Task A_replica_whose_lease_was_taken_over_stops_its_step()
     {
         var lease = TimeSpan.FromMilliseconds(300);
-        await using var h = await Harness.StartAsync(options: o => o with { InstanceId = "replica-a", LeaseDuration = lease });
-        await h.SeedAsync();
-        var job = await h.StartJobAsync();
-        await h.ActAsync(job.JobId, JobAction.Verify);
-        (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "alice" })).Unwrap();
-
-        var gate = new TaskCompletionSource();
-        h.Apps.For("search").Gate = gate;
-        var a = h.Runner.RunAsync(job.JobId, Ct);
-        while (Volatile.Read(ref h.Apps.For("search").Updates) == 0) await Task.Delay(10, Ct);
+        var (h, job, gate, a) = await BlockedInDistributeAsync(lease);
+        await using var _ = h;
 
         // Someone else takes the lease as if A had stalled past it: A's next renewal fails and A stops the step.
         var now = TimeProvider.System.GetUtcNow();
@@ -104,6 +88,21 @@ public class ReplicaLeaseTests
         Assert.Equal(JobStatus.Distributing, stopped!.Status);
         Assert.Contains(h.Logs.Lines, l => l.Contains("lost the lease during a step", StringComparison.Ordinal));
         gate.SetResult();
+    }
+
+    /// <summary>Replica A (the harness) past proceed_mint, its distribute step held open by the "search" app's gate.</summary>
+    private static async Task<(Harness H, RotationJob Job, TaskCompletionSource Gate, Task<RotationJob?> A)> BlockedInDistributeAsync(TimeSpan lease)
+    {
+        var h = await Harness.StartAsync(options: o => o with { InstanceId = "replica-a", LeaseDuration = lease });
+        await h.SeedAsync();
+        var job = await h.StartJobAsync();
+        await h.ActAsync(job.JobId, JobAction.Verify);
+        (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "alice" })).Unwrap();
+        var gate = new TaskCompletionSource();
+        h.Apps.For("search").Gate = gate;
+        var a = h.Runner.RunAsync(job.JobId, Ct);
+        while (Volatile.Read(ref h.Apps.For("search").Updates) == 0) await Task.Delay(10, Ct);
+        return (h, job, gate, a);
     }
 }
 
