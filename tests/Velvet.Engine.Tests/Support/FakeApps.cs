@@ -39,6 +39,8 @@ public sealed class FakeApps : IAsyncDisposable
 
     public ConcurrentDictionary<string, AppBehavior> Behaviors { get; } = new(StringComparer.Ordinal);
     public Func<string, bool> IsAccepted { get; set; } = _ => true;
+    /// <summary>Where an app reads its copy (e.g. its Heroku config var); null = what was pushed to /config/{name}.</summary>
+    public Func<string, string?>? Holder { get; set; }
     public string BaseUrl { get; }
     public int MaxInFlight => _maxInFlight;
     public TimeSpan Latency { get; set; }
@@ -105,7 +107,8 @@ public sealed class FakeApps : IAsyncDisposable
         var b = For(name);
         Interlocked.Increment(ref b.HealthChecks);
         if (b.HealthStatus is { } forced) return Results.StatusCode(forced);
-        return _held.TryGetValue(name, out var v) && IsAccepted(v) ? Results.Ok() : Results.StatusCode(401);
+        var held = Holder is { } holder ? holder(name) : Held(name);
+        return held is not null && IsAccepted(held) ? Results.Ok() : Results.StatusCode(401);
     }
 
     public async ValueTask DisposeAsync()
