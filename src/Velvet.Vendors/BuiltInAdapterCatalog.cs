@@ -55,6 +55,8 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
             "A Postmark server API token (operator_manual: made and deleted in the dashboard), verified by GET /server answering server_id"),
         new(CloudflareTokenVendor.KindName, AdapterRole.Vendor, ["token_id"], ["account_id", "strategy", "auth_token_name", "api_url"], IsLocal: false,
             "A Cloudflare API token (user or account-owned): verify active, then create-new/delete-old (default) or roll"),
+        new(AwsIamAccessKeyVendor.KindName, AdapterRole.Vendor, AwsIamAccessKeyOptions.Required, AwsIamAccessKeyOptions.Optional, IsLocal: false,
+            "An IAM user's access key (value: credential_process JSON): create a second key, prove it with STS, then deactivate and delete the old one"),
         new(AwsSsmParameterConsumer.KindName, AdapterRole.Consumer, ["parameter_name", "region"], ["key_id", .. AwsCredentialSettings.OptionalSettingKeys], IsLocal: false,
             "An AWS SSM Parameter Store SecureString (PutParameter Overwrite), validated by GetParameter WithDecryption and its fingerprint"),
     ];
@@ -67,6 +69,7 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
         PostgresRoleVendor.KindName => new PostgresRoleVendor(PostgresRoleOptions.FromSpec(credential), _options.Environment, _options.Masker),
         PostmarkServerTokenVendor.KindName => PostmarkServerTokenVendor.Create(credential, _http),
         CloudflareTokenVendor.KindName => CloudflareTokenVendor.Create(credential, _http, _options.Masker),
+        AwsIamAccessKeyVendor.KindName => AwsIamAccessKeyVendor.Create(credential, _http, _options.Masker),
         var kind => throw Unknown(kind, AdapterRole.Vendor, $"credential {credential.TokenName}"),
     };
 
