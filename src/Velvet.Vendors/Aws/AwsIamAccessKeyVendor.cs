@@ -60,7 +60,12 @@ public sealed partial class AwsIamAccessKeyVendor(AwsIamAccessKeyOptions options
         if (list.Value.Count >= 2)
             return new MintResult(TwoKeys(list.Value));
         var created = await iam.CreateAsync(operatorKeys, ct).ConfigureAwait(false);
-        if (created.ErrorCode == "LimitExceeded") return new MintResult(TwoKeys(list.Value));
+        if (created.ErrorCode == "LimitExceeded")
+        {
+            // Another writer added a key since the list: name the keys as they are now.
+            var now = await iam.ListAsync(operatorKeys, ct).ConfigureAwait(false);
+            return new MintResult(TwoKeys(now.Value ?? list.Value));
+        }
         if (created.Value is null) return new MintResult(created.Outcome);
         var value = created.Value.ToSecret();
         masker.Register(value);

@@ -34,10 +34,17 @@ public sealed record FakeRequest(string Method, string Path, IQueryCollection Qu
     }
 }
 
-/// <summary>What a handler answers: a status, an optional JSON body and headers.</summary>
+/// <summary>What a handler answers: a status, an optional JSON body (or <see cref="Text"/> as is) and headers.</summary>
 public sealed record FakeResponse(int Status, object? Body = null, IReadOnlyDictionary<string, string>? Headers = null)
 {
+    /// <summary>A body sent as is (XML, plain text) with <see cref="ContentType"/>, instead of <see cref="Body"/> as JSON.</summary>
+    public string? Text { get; init; }
+    public string ContentType { get; init; } = "application/json";
+
     public static FakeResponse Json(object body, int status = 200) => new(status, body);
+
+    public static FakeResponse Raw(int status, string text, string contentType, IReadOnlyDictionary<string, string>? headers = null) =>
+        new(status, null, headers) { Text = text, ContentType = contentType };
 
     /// <summary>An error in the common <c>{"id", "message"}</c> shape (Heroku and others).</summary>
     public static FakeResponse Error(int status, string id, string message, IReadOnlyDictionary<string, string>? headers = null) =>
@@ -204,9 +211,9 @@ public sealed class FakeVendorServer : IAsyncLifetime
         ctx.Response.StatusCode = response.Status;
         if (RateLimit.Remaining is { } left) ctx.Response.Headers[RateLimit.HeaderName] = left.ToString(CultureInfo.InvariantCulture);
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) ctx.Response.Headers[name] = value;
-        if (response.Body is null) return;
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(response.Body);
-        ctx.Response.ContentType ??= "application/json";
+        if (response.Body is null && response.Text is null) return;
+        var bytes = response.Text is { } text ? Encoding.UTF8.GetBytes(text) : JsonSerializer.SerializeToUtf8Bytes(response.Body);
+        ctx.Response.ContentType ??= response.ContentType;
         ctx.Response.ContentLength = bytes.Length;
         await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
     }
