@@ -87,7 +87,7 @@ public sealed partial class AwsIamAccessKeyVendor(AwsIamAccessKeyOptions options
 
     private Outcome TwoKeys(IReadOnlyList<AwsAccessKeyInfo> keys) => Outcome.Permanent(
         $"user {User} already has 2 access keys (the maximum): delete or deactivate one first ({Describe(keys)}); " +
-        $"keep the one in use (aws iam delete-access-key --user-name {User} --access-key-id ID), then retry");
+        $"keep the one in use (aws iam delete-access-key --user-name {User} --access-key-id ID), then start the rotation again");
 
     private static string Describe(IReadOnlyList<AwsAccessKeyInfo> keys) => keys.Count == 0 ? "no keys" : string.Join(", ", keys);
 
