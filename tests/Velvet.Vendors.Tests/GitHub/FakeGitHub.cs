@@ -16,7 +16,7 @@ namespace Velvet.Vendors.Tests.GitHub;
 /// an unknown token, 403 for a read-only one, 404 for a repository or environment the token cannot see; rate-limit
 /// headers on every answer and 403 with X-RateLimit-Remaining: 0 once a token's budget is spent.
 /// </summary>
-public sealed class FakeGitHub : VendorFakeHost
+public sealed class FakeGitHub : FakeVendorServer
 {
     /// <summary>The clock of created_at/updated_at.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -61,7 +61,7 @@ public sealed class FakeGitHub : VendorFakeHost
     /// <summary>Replaces the repository's (or environment's) key pair: a key_id fetched before no longer works.</summary>
     public void RotateKey(string owner, string repo, string? environment = null) => _keys.TryRemove(Scope(owner, repo, environment), out _);
 
-    protected override void Map(WebApplication app)
+    protected override void MapEndpoints(WebApplication app)
     {
         app.MapGet("/repos/{owner}/{repo}/actions/secrets/public-key", (HttpContext c, string owner, string repo) => PublicKey(c, owner, repo, null));
         app.MapGet("/repos/{owner}/{repo}/environments/{env}/secrets/public-key", (HttpContext c, string owner, string repo, string env) => PublicKey(c, owner, repo, env));

@@ -85,8 +85,8 @@ public sealed class GitHubSecretConsumerTests(FakeGitHub github) : IClassFixture
         var afterRotation = await consumer.PushAsync(Ctx(), Value, TestContext.Current.CancellationToken);
 
         Assert.True(afterRotation.IsSuccess, afterRotation.Message);
-        var keys = github.RequestsTo("GET", $"/repos/acme/{repo}/actions/secrets/public-key").ToList();
-        var puts = github.RequestsTo("PUT", $"/repos/acme/{repo}/actions/secrets/HEROKU_API_KEY").ToList();
+        var keys = github.ReceivedTo("GET", $"/repos/acme/{repo}/actions/secrets/public-key").ToList();
+        var puts = github.ReceivedTo("PUT", $"/repos/acme/{repo}/actions/secrets/HEROKU_API_KEY").ToList();
         Assert.Equal(2, keys.Count);
         Assert.Equal(2, puts.Count);
         var put = puts[0];
@@ -111,7 +111,7 @@ public sealed class GitHubSecretConsumerTests(FakeGitHub github) : IClassFixture
 
         Assert.Equal(OutcomeKind.Succeeded, outcome.Kind);
         Assert.StartsWith($"PUT {Url($"repos/acme/{repo}/environments/production/secrets/CONSOLE_AUDIT_INGEST_TOKEN")}: 201 created", outcome.Message, StringComparison.Ordinal);
-        Assert.Single(github.RequestsTo("GET", $"/repos/acme/{repo}/environments/production/secrets/public-key"));
+        Assert.Single(github.ReceivedTo("GET", $"/repos/acme/{repo}/environments/production/secrets/public-key"));
         Assert.Equal(NewValue, github.Secret("acme", repo, "CONSOLE_AUDIT_INGEST_TOKEN", "production")!.Plaintext);
         Assert.Null(github.Secret("acme", repo, "CONSOLE_AUDIT_INGEST_TOKEN"));
     }
@@ -247,7 +247,7 @@ public sealed class GitHubSecretConsumerTests(FakeGitHub github) : IClassFixture
 
         Assert.Equal(OutcomeKind.Permanent, outcome.Kind);
         Assert.Equal("github-actions-heroku-api-key: the GitHub token GH_TOKEN (token_name) has no current value; give it to Velvet, e.g. as the environment variable VELVET_SECRET_GH_TOKEN", outcome.Message);
-        Assert.Empty(github.RequestsTo("GET", $"/repos/acme/{repo}/"));
+        Assert.Empty(github.ReceivedTo("GET", $"/repos/acme/{repo}/"));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace Velvet.Vendors.Tests.Infisical;
 /// the folders are created through /api/v1 or /api/v2 folders. An identity without a role in the project gets 403.
 /// Error answers echo the request body, and reads return the value, so tests can prove neither is ever shown.
 /// </summary>
-public sealed class FakeInfisical : VendorFakeHost
+public sealed class FakeInfisical : FakeVendorServer
 {
     public sealed record Secret(string Value, int Version);
 
@@ -61,7 +61,7 @@ public sealed class FakeInfisical : VendorFakeHost
     /// <summary>Every access token issued so far stops working (401), as after a server-side revocation.</summary>
     public void RevokeAllTokens() => _tokens.Clear();
 
-    protected override void Map(WebApplication app)
+    protected override void MapEndpoints(WebApplication app)
     {
         app.MapPost("/api/v1/auth/universal-auth/login", (Delegate)Login);
         foreach (var (prefix, projectField) in new[] { ("/api/v3/secrets/raw/", "workspaceId"), ("/api/v4/secrets/", "projectId") })

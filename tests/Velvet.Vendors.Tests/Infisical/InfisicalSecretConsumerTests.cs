@@ -101,7 +101,7 @@ public sealed class InfisicalSecretConsumerTests(FakeInfisical infisical) : ICla
 
         Assert.True(outcome.IsSuccess, outcome.Message);
         Assert.StartsWith($"PATCH {Url("api/v3/secrets/raw/RACE")}: 200 updated", outcome.Message, StringComparison.Ordinal);
-        Assert.Equal(["PATCH", "POST", "PATCH"], infisical.Requests.Where(r => r.Path == "/api/v3/secrets/raw/RACE").Select(r => r.Method));
+        Assert.Equal(["PATCH", "POST", "PATCH"], infisical.Received.Where(r => r.Path == "/api/v3/secrets/raw/RACE").Select(r => r.Method));
         Assert.Equal(NewValue, infisical.Get(bed.Project, "prod", "/app", "RACE")!.Value);
     }
 

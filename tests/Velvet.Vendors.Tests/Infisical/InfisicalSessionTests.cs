@@ -28,7 +28,7 @@ public sealed class InfisicalSessionTests
         await bed.Consumer(bed.Spec(name: "ANOTHER")).PushAsync(bed.Ctx(), Value, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, bed.Logins);
-        var login = fake.RequestsTo("POST", "/api/v1/auth/universal-auth/login").Single();
+        var login = fake.ReceivedTo("POST", "/api/v1/auth/universal-auth/login").Single();
         Assert.Equal((bed.ClientId, ClientSecret), (login.Json.GetProperty("clientId").GetString(), login.Json.GetProperty("clientSecret").GetString()));
         Assert.All(bed.ProjectRequests, r => Assert.StartsWith("Bearer inf-access-canary-", r.Headers["Authorization"], StringComparison.Ordinal));
         // The access token is a credential: registered with the masker as soon as it arrived.
@@ -88,7 +88,7 @@ public sealed class InfisicalSessionTests
         Assert.Equal((OutcomeKind.Permanent, 401), (outcome.Kind, outcome.HttpStatus));
         Assert.Contains("401 unauthorized even with a fresh access token: check the machine identity (INFISICAL_CLIENT_ID)", outcome.Message, StringComparison.Ordinal);
         Assert.Equal(2, bed.Logins);
-        Assert.Equal(2, fake.RequestsTo("PATCH", "/api/v3/secrets/raw/").Count());
+        Assert.Equal(2, fake.ReceivedTo("PATCH", "/api/v3/secrets/raw/").Count());
     }
 
     [Fact]
@@ -132,6 +132,6 @@ public sealed class InfisicalSessionTests
 
         Assert.Equal("infisical-raptor-prod: the Infisical machine identity's client secret INFISICAL_CLIENT_SECRET has no current value; " +
             "give it to Velvet, e.g. as the environment variable VELVET_SECRET_INFISICAL_CLIENT_SECRET", outcome.Message);
-        Assert.Empty(fake.Requests);
+        Assert.Empty(fake.Received);
     }
 }

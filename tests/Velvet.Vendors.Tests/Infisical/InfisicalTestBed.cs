@@ -62,10 +62,10 @@ public sealed class InfisicalTestBed
     public ConsumerContext Ctx(string? expected = null) => Contexts.Consumer(Secrets, expected, "infisical-raptor-prod");
 
     /// <summary>Logins this test's identity made.</summary>
-    public int Logins => Fake.RequestsTo("POST", "/api/v1/auth/universal-auth/login").Count(r => r.Body.Contains(ClientId, StringComparison.Ordinal));
+    public int Logins => Fake.ReceivedTo("POST", "/api/v1/auth/universal-auth/login").Count(r => r.Body.Contains(ClientId, StringComparison.Ordinal));
 
     /// <summary>Requests about this test's project (folders and secrets).</summary>
-    public IReadOnlyList<VendorRequest> ProjectRequests => Fake.Requests.Where(r => (r.Body + r.Query).Contains(Project, StringComparison.Ordinal)).ToList();
+    public IReadOnlyList<VendorRequest> ProjectRequests => Fake.Received.Where(r => (r.Body + r.Query).Contains(Project, StringComparison.Ordinal)).ToList();
 
     public static void AssertClean(Outcome outcome, params string[] alsoSecret)
     {

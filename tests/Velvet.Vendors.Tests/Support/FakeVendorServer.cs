@@ -93,12 +93,24 @@ public sealed class RateLimitSimulation
     }
 }
 
+/// <summary>What the fake received, as sent (headers and body unredacted): for tests that check exact headers and bodies.</summary>
+public sealed record VendorRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+}
+
+/// <summary>A canned answer given instead of the fake's normal behaviour (429s, 5xx, odd headers); see <see cref="FakeVendorServer.Force"/>.</summary>
+public sealed record ForcedAnswer(int Status, IReadOnlyDictionary<string, string>? Headers = null, string? Body = null);
+
 /// <summary>
-/// A local vendor for tests: Kestrel on 127.0.0.1:0 with route handlers (<c>/apps/{app}/config-vars</c>), a guard run
-/// before every route (auth and Accept checks), one-shot injected answers (a 503, a 429 with Retry-After…), a
-/// rate-limit budget, and a request log with credentials redacted. Vendor fakes build their behaviour on top of it.
+/// The local vendor every fake builds on: Kestrel on 127.0.0.1:0 in the test process. Behaviour comes from route
+/// handlers (<c>/apps/{app}/config-vars</c>) or, for fakes written with ASP.NET minimal APIs, from
+/// <see cref="MapEndpoints"/>. Around them: forced answers by path prefix (<see cref="Force"/>), one-shot injected
+/// answers by method and route (<see cref="Inject"/>), a guard run before every route (auth and Accept checks), a
+/// rate-limit budget, a request log with credentials redacted (<see cref="Requests"/>) and the requests as received
+/// (<see cref="Received"/>).
 /// </summary>
-public sealed class FakeVendorServer : IAsyncLifetime
+public class FakeVendorServer : IAsyncLifetime
 {
     private sealed record Route(string Method, string[] Segments, Func<FakeRequest, Task<FakeResponse>> Handler);
     private sealed record Injection(string Method, string[] Segments, FakeResponse Response);
@@ -107,13 +119,29 @@ public sealed class FakeVendorServer : IAsyncLifetime
     private readonly ConcurrentQueue<Injection> _injections = new();
     private readonly ConcurrentQueue<LoggedRequest> _log = new();
     private readonly Lock _injectLock = new();
+    private readonly ConcurrentQueue<VendorRequest> _received = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<ForcedAnswer>> _forced = new(StringComparer.Ordinal);
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
     public RateLimitSimulation RateLimit { get; } = new();
     /// <summary>Runs before the routes; a non-null answer is sent instead (e.g. 401 for an unknown token).</summary>
     public Func<FakeRequest, FakeResponse?>? Guard { get; set; }
+    /// <summary>The log, credentials redacted: which token (fingerprint) a call used, which keys a body had.</summary>
     public IReadOnlyList<LoggedRequest> Requests => [.. _log];
+    /// <summary>Every request as received, before any answer (forced ones included).</summary>
+    public IReadOnlyList<VendorRequest> Received => [.. _received];
+
+    /// <summary>Received requests with this method whose path starts with <paramref name="pathPrefix"/>.</summary>
+    public IEnumerable<VendorRequest> ReceivedTo(string method, string pathPrefix) =>
+        Received.Where(r => r.Method == method && r.Path.StartsWith(pathPrefix, StringComparison.Ordinal));
+
+    /// <summary>The next requests (any method) whose path starts with <paramref name="pathPrefix"/> get these answers, one each, in order, before anything else.</summary>
+    public void Force(string pathPrefix, params ForcedAnswer[] answers)
+    {
+        var queue = _forced.GetOrAdd(pathPrefix, _ => new ConcurrentQueue<ForcedAnswer>());
+        foreach (var a in answers) queue.Enqueue(a);
+    }
 
     public static async Task<FakeVendorServer> StartAsync()
     {
@@ -147,29 +175,54 @@ public sealed class FakeVendorServer : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _app = builder.Build();
-        _app.Run(HandleAsync);
+        _app.Use(HandleAsync);
+        MapEndpoints(_app);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         BaseAddress = new Uri(address + "/");
     }
 
-    private async Task HandleAsync(HttpContext ctx)
+    /// <summary>ASP.NET minimal-API endpoints of a fake, reached when no route handler matches.</summary>
+    protected virtual void MapEndpoints(WebApplication app)
     {
-        using var reader = new StreamReader(ctx.Request.Body);
+    }
+
+    /// <summary>A JSON answer with a status, for <see cref="MapEndpoints"/> handlers.</summary>
+    protected static IResult Json(int status, object body) => Results.Json(body, statusCode: status);
+
+    private async Task HandleAsync(HttpContext ctx, RequestDelegate next)
+    {
+        ctx.Request.EnableBuffering();
+        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8, leaveOpen: true);
         var body = await reader.ReadToEndAsync(ctx.RequestAborted);
+        ctx.Request.Body.Position = 0;
         var path = ctx.Request.Path.Value ?? "/";
+        var query = ctx.Request.QueryString.Value ?? "";
+        _received.Enqueue(new VendorRequest(ctx.Request.Method, path, query,
+            ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
         var request = new FakeRequest(ctx.Request.Method, path, ctx.Request.Query, new Dictionary<string, string>(), ctx.Request.Headers, body);
-        var response = Answer(request, Split(path));
+        var response = Forced(path) ?? Answer(request, Split(path));
         if (response is null)
         {
             var (route, values) = Find(request.Method, Split(path));
-            response = route is null
-                ? FakeResponse.Error(404, "not_found", $"no route for {request.Method} {path}")
-                : await route.Handler(request with { Route = values });
+            if (route is not null) response = await route.Handler(request with { Route = values });
+            // Routing ran before this middleware: no endpoint either means nothing answers this path.
+            else if (ctx.GetEndpoint() is null) response = FakeResponse.Error(404, "not_found", $"no route for {request.Method} {path}");
         }
-        _log.Enqueue(new LoggedRequest(request.Method, path, ctx.Request.QueryString.Value ?? "", RedactHeaders(ctx.Request.Headers),
-            BodyKeys(body), body.Length == 0 ? null : Fingerprints.Sha256(body), response.Status));
-        await WriteAsync(ctx, response);
+        if (response is not null) await WriteAsync(ctx, response);
+        else await next(ctx);
+        _log.Enqueue(new LoggedRequest(request.Method, path, query, RedactHeaders(ctx.Request.Headers),
+            BodyKeys(body), body.Length == 0 ? null : Fingerprints.Sha256(body), response?.Status ?? ctx.Response.StatusCode));
+    }
+
+    private FakeResponse? Forced(string path)
+    {
+        foreach (var (prefix, queue) in _forced)
+        {
+            if (path.StartsWith(prefix, StringComparison.Ordinal) && queue.TryDequeue(out var forced))
+                return forced.Body is null ? new FakeResponse(forced.Status, null, forced.Headers) : FakeResponse.Raw(forced.Status, forced.Body, "application/json", forced.Headers);
+        }
+        return null;
     }
 
     private (Route? Route, Dictionary<string, string> Values) Find(string method, string[] path)
@@ -280,5 +333,6 @@ public sealed class FakeVendorServer : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         if (_app is not null) await _app.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
