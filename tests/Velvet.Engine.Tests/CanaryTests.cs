@@ -40,15 +40,9 @@ public class CanaryTests
         Assert.Equal(Canary, h.Apps.Held("billing"));
 
         var forms = new[] { Canary, Convert.ToBase64String(Encoding.UTF8.GetBytes(Canary)) };
-        var sinks = new List<(string Sink, string Text)>();
-        sinks.AddRange(h.Logs.Lines.Select(l => ("log", l)));
-        sinks.AddRange((await h.EventsAsync(job.JobId)).Select(e => ("event", JsonSerializer.Serialize(e))));
-        sinks.AddRange((await h.RowsAsync(job.JobId)).Select(r => ("row", JsonSerializer.Serialize(r))));
-        sinks.Add(("job", JsonSerializer.Serialize(await h.Store.GetJobAsync(job.JobId, CancellationToken.None))));
+        var sinks = await h.SinksAsync(job.JobId);
         Assert.NotEmpty(h.Logs.Lines);
         Assert.Contains(await h.RowsAsync(job.JobId), r => r.LastError is not null || r.Attempts > 1);
-        foreach (var file in Directory.GetFiles(h.Dir, "velvet.db*"))
-            sinks.Add(("db:" + Path.GetFileName(file), Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken))));
         foreach (var file in Directory.GetFiles(h.StateDir))
             sinks.Add(("vendor-state", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)));
 

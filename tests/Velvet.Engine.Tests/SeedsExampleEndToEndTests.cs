@@ -136,69 +136,56 @@ public sealed class SeedsExampleEndToEndTests : IAsyncLifetime
         var delete = Assert.Single(_heroku.Server.RequestsTo("DELETE", "/oauth/authorizations"));
         Assert.Equal("Bearer " + new SecretValue(newToken).Fingerprint, delete.Headers["Authorization"]);
         Assert.Equal($"/oauth/authorizations/{_oldId}", delete.Path);
-        await AssertNoCanaryAsync(h, done.JobId, newToken);
+        await h.AssertNoCanaryAsync(done.JobId, OldToken, BootstrapToken, GitHubToken, InfisicalSecret, newToken);
     }
 
     [Fact]
     public async Task An_emergency_revocation_with_one_app_still_accepting_the_token_ends_rev_leaked_naming_it()
     {
         await using var h = await StartAsync();
-        var (_, leakedToken) = await RotateAsync(h);
-        UseVaultCopy(h);
-        h.Apps.For("heroku-config-api-prod").HealthStatus = 200; // a dyno that cached a session with the token
 
-        var job = await h.StartJobAsync(FlowType.Revocation, credential: Cred);
-        var leaked = await h.RunToGateAsync(job.JobId);
+        var (leaked, leakedToken) = await RevokeAfterRotationAsync(h, () => h.Apps.For("heroku-config-api-prod").HealthStatus = 200); // a dyno that cached a session
 
         Assert.Equal(JobStatus.RevLeaked, leaked.Status);
         Assert.Equal(["heroku-config-api-prod"], leaked.Details.LeakedConsumers);
         Assert.False(_heroku.IsValid(leakedToken));
-        Assert.Contains(await h.EventsAsync(job.JobId), e => e.ToStatus == "rev_leaked" && e.Detail!.Contains("still accepted by heroku-config-api-prod", StringComparison.Ordinal));
-        var rows = (await h.RowsAsync(job.JobId)).ToDictionary(r => r.ConsumerId);
+        Assert.Contains(await h.EventsAsync(leaked.JobId), e => e.ToStatus == "rev_leaked" && e.Detail!.Contains("still accepted by heroku-config-api-prod", StringComparison.Ordinal));
+        var rows = (await h.RowsAsync(leaked.JobId)).ToDictionary(r => r.ConsumerId);
         Assert.All(AppOf.Keys.Where(id => id != "heroku-config-api-prod"), id => Assert.Equal(RowStatus.Succeeded, rows[id].ValidateStatus));
-        await AssertNoCanaryAsync(h, job.JobId, leakedToken);
+        await h.AssertNoCanaryAsync(leaked.JobId, OldToken, BootstrapToken, GitHubToken, InfisicalSecret, leakedToken);
     }
 
     [Fact]
     public async Task An_emergency_revocation_that_every_consumer_refuses_ends_rev_done()
     {
         await using var h = await StartAsync();
-        var (_, leakedToken) = await RotateAsync(h);
-        UseVaultCopy(h);
 
-        var job = await h.StartJobAsync(FlowType.Revocation, credential: Cred);
-        var probed = await h.RunToGateAsync(job.JobId);
+        var (probed, leakedToken) = await RevokeAfterRotationAsync(h);
 
         // The apps' healthchecks answer 401; the vault copy and the GitHub secret cannot refuse anything: a person confirms.
         Assert.Equal(JobStatus.RevValidating, probed.Status);
-        var rows = (await h.RowsAsync(job.JobId)).ToDictionary(r => r.ConsumerId);
+        var rows = (await h.RowsAsync(probed.JobId)).ToDictionary(r => r.ConsumerId);
         Assert.All(AppOf.Keys, id => Assert.Equal(RowStatus.Succeeded, rows[id].ValidateStatus));
         Assert.Equal((RowStatus.NeedsConfirm, RowStatus.NeedsConfirm), (rows[GitHubConsumer].ValidateStatus, rows[VaultConsumer].ValidateStatus));
-        await ActAsync(h, job.JobId, JobAction.ManualConfirm, r => r with { ConsumerId = GitHubConsumer, Reason = "deploys fail with 401" });
-        var done = await ActAsync(h, job.JobId, JobAction.ManualConfirm, r => r with { ConsumerId = VaultConsumer, Reason = "vault copy is the revoked token" });
+        await ActAsync(h, probed.JobId, JobAction.ManualConfirm, r => r with { ConsumerId = GitHubConsumer, Reason = "deploys fail with 401" });
+        var done = await ActAsync(h, probed.JobId, JobAction.ManualConfirm, r => r with { ConsumerId = VaultConsumer, Reason = "vault copy is the revoked token" });
 
         Assert.Equal(JobStatus.RevDone, done.Status);
         Assert.False(_heroku.IsValid(leakedToken));
         Assert.True(_heroku.IsValid(BootstrapToken));
-        await AssertNoCanaryAsync(h, job.JobId, leakedToken);
+        await h.AssertNoCanaryAsync(probed.JobId, OldToken, BootstrapToken, GitHubToken, InfisicalSecret, leakedToken);
     }
 
-    /// <summary>After the rotation Velvet's current value is the vault copy (current_value_source), as in production.</summary>
-    private void UseVaultCopy(Harness h) => h.Secrets.Set(Cred, new SecretValue(_infisical.Get(Project, "prod", VaultPath, VaultName)!.Value));
-
-    /// <summary>No token or operating secret in any log line, event, row, job record or store file.</summary>
-    private async Task AssertNoCanaryAsync(Harness h, Guid jobId, string newToken)
+    /// <summary>
+    /// Rotates, then starts an emergency revocation of the token now in use and runs it to its first stop. After the
+    /// rotation Velvet's current value is the vault copy (current_value_source), as in production.
+    /// </summary>
+    private async Task<(RotationJob Probed, string LeakedToken)> RevokeAfterRotationAsync(Harness h, Action? meanwhile = null)
     {
-        string[] canaries = [OldToken, BootstrapToken, GitHubToken, InfisicalSecret, newToken, Convert.ToBase64String(Encoding.UTF8.GetBytes(newToken))];
-        var sinks = new List<string>(h.Logs.Lines);
-        sinks.AddRange((await h.EventsAsync(jobId)).Select(e => JsonSerializer.Serialize(e)));
-        sinks.AddRange((await h.RowsAsync(jobId)).Select(r => JsonSerializer.Serialize(r)));
-        sinks.Add(JsonSerializer.Serialize(await h.Store.GetJobAsync(jobId, CancellationToken.None)));
-        foreach (var file in Directory.GetFiles(h.Dir, "velvet.db*"))
-            sinks.Add(Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken)));
-        Assert.NotEmpty(h.Logs.Lines);
-        foreach (var text in sinks)
-            foreach (var canary in canaries)
-                Assert.DoesNotContain(canary, text, StringComparison.Ordinal);
+        var (_, leakedToken) = await RotateAsync(h);
+        h.Secrets.Set(Cred, new SecretValue(_infisical.Get(Project, "prod", VaultPath, VaultName)!.Value));
+        meanwhile?.Invoke();
+        var job = await h.StartJobAsync(FlowType.Revocation, credential: Cred);
+        return (await h.RunToGateAsync(job.JobId), leakedToken);
     }
 }

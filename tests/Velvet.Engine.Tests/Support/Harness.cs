@@ -167,6 +167,29 @@ public sealed class Harness : IAsyncDisposable
 
     public Task<IReadOnlyList<JobEvent>> EventsAsync(Guid jobId) => Store.GetEventsAsync(jobId, 0, CancellationToken.None);
 
+    /// <summary>Every place a job leaves text: log lines, events, rows, the job record and the store's files (as bytes).</summary>
+    public async Task<List<(string Sink, string Text)>> SinksAsync(Guid jobId)
+    {
+        var sinks = new List<(string Sink, string Text)>();
+        sinks.AddRange(Logs.Lines.Select(l => ("log", l)));
+        sinks.AddRange((await EventsAsync(jobId)).Select(e => ("event", System.Text.Json.JsonSerializer.Serialize(e))));
+        sinks.AddRange((await RowsAsync(jobId)).Select(r => ("row", System.Text.Json.JsonSerializer.Serialize(r))));
+        sinks.Add(("job", System.Text.Json.JsonSerializer.Serialize(await Store.GetJobAsync(jobId, CancellationToken.None))));
+        foreach (var file in Directory.GetFiles(Dir, "velvet.db*"))
+            sinks.Add(("db:" + Path.GetFileName(file), System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken))));
+        return sinks;
+    }
+
+    /// <summary>None of <paramref name="values"/> (nor its base64 form) appears in any sink of the job; the log must not be empty.</summary>
+    public async Task AssertNoCanaryAsync(Guid jobId, params string[] values)
+    {
+        Assert.NotEmpty(Logs.Lines);
+        var forms = values.Concat(values.Select(v => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(v)))).ToList();
+        foreach (var (sink, text) in await SinksAsync(jobId))
+            foreach (var form in forms)
+                Assert.False(text.Contains(form, StringComparison.Ordinal), $"canary found in {sink}");
+    }
+
     public async Task<RotationJob> RunToGateAsync(Guid jobId) => (await Runner.RunAsync(jobId, CancellationToken.None))!;
 
     /// <summary>verify → proceed_mint: the job stops at validated (or wherever it fails).</summary>
