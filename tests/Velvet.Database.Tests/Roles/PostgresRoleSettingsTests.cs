@@ -102,8 +102,8 @@ public sealed class PostgresRoleSettingsTests
         foreach (var value in Enum(settings, "provider")) Velvet.Database.Roles.ManagedServiceErrors.ParseProvider(value);
         foreach (var value in Enum(settings, "mode")) Assert.NotNull(Velvet.Database.Roles.RoleLayout.ParseMode(value));
         // The vendor definition applies these settings to kind postgres-role.
-        var rule = defs.GetProperty("vendor").GetProperty("allOf")[0];
-        Assert.Equal(PostgresRoleVendor.KindName, rule.GetProperty("if").GetProperty("properties").GetProperty("kind").GetProperty("const").GetString());
+        var rule = Assert.Single(defs.GetProperty("vendor").GetProperty("allOf").EnumerateArray(),
+            r => r.GetProperty("if").GetProperty("properties").GetProperty("kind").GetProperty("const").GetString() == PostgresRoleVendor.KindName);
         Assert.Equal("#/$defs/postgresRoleSettings", rule.GetProperty("then").GetProperty("properties").GetProperty("settings").GetProperty("$ref").GetString());
     }
 
