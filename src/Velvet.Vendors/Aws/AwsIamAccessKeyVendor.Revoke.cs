@@ -18,6 +18,7 @@ public sealed partial class AwsIamAccessKeyVendor
         {
             var (value, problem) = AwsAccessKeyValue.Parse(fresh);
             if (value is null) return Outcome.Permanent($"{credentialId} was NOT revoked: the new value of {ctx.CredentialName} {problem}");
+            masker.Register(value.SecretAccessKey);
             if (value.AccessKeyId == credentialId) return Outcome.Permanent($"refusing to revoke {credentialId}: it is the key this job created (the new key)");
             var caller = await sts.CallerArnAsync(value.Keys, $"the new key of {ctx.CredentialName}", ct).ConfigureAwait(false);
             if (caller.Refused)

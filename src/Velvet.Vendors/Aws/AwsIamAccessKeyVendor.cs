@@ -96,14 +96,16 @@ public sealed partial class AwsIamAccessKeyVendor(AwsIamAccessKeyOptions options
             ? null
             : Outcome.Permanent($"{what} authenticates as {arn}, not as IAM user {User} (user_name); fix user_name or the stored key");
 
-    /// <summary>The current value as a key pair.</summary>
-    private static (AwsAccessKeyValue? Value, Outcome? Problem) Current(VendorContext ctx)
+    /// <summary>The current value as a key pair; its secret half is registered with the masker on its own too.</summary>
+    private (AwsAccessKeyValue? Value, Outcome? Problem) Current(VendorContext ctx)
     {
         if (ctx.Secrets.Get(ctx.CredentialName) is not { } secret)
             return (null, Outcome.Permanent($"{ctx.CredentialName} has no current value; give Velvet the key pair in use, e.g. as the environment variable " +
                 $"{Local.EnvSecretSource.VariableFor(ctx.CredentialName)}"));
         var (value, problem) = AwsAccessKeyValue.Parse(secret);
-        return value is null ? (null, Outcome.Permanent($"the current value of {ctx.CredentialName} {problem}")) : (value, null);
+        if (value is null) return (null, Outcome.Permanent($"the current value of {ctx.CredentialName} {problem}"));
+        masker.Register(value.SecretAccessKey);
+        return (value, null);
     }
 
     /// <summary>The operating identity, refused when it is the key being rotated or revoked.</summary>
