@@ -17,7 +17,8 @@ public sealed partial class JobRunner
     private async Task<bool> FanOutAsync(RotationJob job, CredentialSpec credential, Phase phase, CancellationToken ct)
     {
         var rows = await _store.GetConsumerRowsAsync(job.JobId, ct).ConfigureAwait(false);
-        var value = phase == Phase.Distribute ? await OpenSecretAsync(job, ct).ConfigureAwait(false) : null;
+        var needsValue = phase == Phase.Distribute || (job.Flow != FlowType.Revocation && HasCommandChecks(credential, job.Env));
+        var value = needsValue ? await OpenSecretAsync(job, ct).ConfigureAwait(false) : null;
         if (phase == Phase.Distribute && value is null)
         {
             const string lost = "the new value is no longer stored (erased or sealed with another key): abort this job and start a new rotation";
@@ -147,7 +148,7 @@ public sealed partial class JobRunner
         (Outcome Outcome, int Attempts) call;
         try
         {
-            call = await CallAsync(c => RowCall(job, phase, binding, context, value!, c), ct,
+            call = await CallAsync(c => RowCall(job, phase, binding, credential, context, value, c), ct,
                 phase == Phase.Distribute ? "distribute" : job.Flow == FlowType.Revocation ? "probe" : "validate", row.Kind).ConfigureAwait(false);
         }
         catch
@@ -164,6 +165,8 @@ public sealed partial class JobRunner
             _ => RowStatus.Failed,
         };
         var error = status is RowStatus.Succeeded ? null : Describe(call.Outcome);
+        // A command check's output belongs in the record whether it passed or not.
+        var note = error ?? (call.Outcome.Message is { } m && m.StartsWith("check ", StringComparison.Ordinal) ? Describe(call.Outcome) : null);
         var written = phase == Phase.Distribute && status == RowStatus.Succeeded;
         var done = WithStatus(row, phase, status) with
         {
@@ -173,7 +176,7 @@ public sealed partial class JobRunner
             WrittenFingerprint = written ? call.Outcome.WrittenFingerprint ?? WrittenFingerprint(value!) : row.WrittenFingerprint,
             WrittenAt = written ? time.GetUtcNow() : row.WrittenAt,
         };
-        return (status, Task.WhenAll(started, WriteRowAsync(writes, done, $"{Verb(job, phase)} {status.Name()}" + (error is null ? "" : $": {error}"))));
+        return (status, Task.WhenAll(started, WriteRowAsync(writes, done, $"{Verb(job, phase)} {status.Name()}" + (note is null ? "" : $": {note}"))));
     }
 
     private string? WrittenFingerprint(SecretValue value) =>
@@ -182,14 +185,14 @@ public sealed partial class JobRunner
     private static string Verb(RotationJob job, Phase phase) =>
         phase == Phase.Distribute ? "distribute" : job.Flow == FlowType.Revocation ? "probe (expect refused)" : "validate";
 
-    private static Task<Outcome> RowCall(RotationJob job, Phase phase, ConsumerBinding b, ConsumerContext ctx, SecretValue value, CancellationToken ct)
+    private Task<Outcome> RowCall(RotationJob job, Phase phase, ConsumerBinding b, CredentialSpec credential, ConsumerContext ctx, SecretValue? value, CancellationToken ct)
     {
-        if (phase == Phase.Distribute) return b.Adapter.PushAsync(ctx, value, ct);
+        if (phase == Phase.Distribute) return b.Adapter.PushAsync(ctx, value!, ct);
         if (job.Flow == FlowType.Revocation)
             return b.Healthcheck?.CheckRefusedAsync(ctx, ct) ?? b.Adapter.ProbeRejectedAsync(ctx, ct);
-        if (b.Spec.Has("update_no_verify"))
+        if (b.Spec.Has("update_no_verify") && (b.Spec.Check ?? credential.Check) is null)
             return Task.FromResult(Outcome.Confirm("update_no_verify: this consumer cannot be checked automatically; confirm it manually"));
-        return b.Healthcheck?.CheckHealthyAsync(ctx, ct) ?? b.Adapter.ValidateAsync(ctx, ct);
+        return ValidateWithCheckAsync(b, credential, ctx, value, ct);
     }
 
     /// <summary>Stores one row's progress; returns once it is stored (grouped with concurrent writes, see <see cref="RowWriteBatcher"/>).</summary>

@@ -39,7 +39,7 @@ public sealed partial class RotationService(
         var refusal = Refusal(credential, request.Flow);
         if (refusal is not null) return refusal;
 
-        var consumers = bindings.Manifest.ConsumersOf(credential.TokenName, options.Env).Where(c => c.Active).ToList();
+        var consumers = bindings.Manifest.FanOutConsumersOf(credential.TokenName, options.Env).Where(c => c.Active).ToList();
         if (consumers.Count == 0 && request.Flow == FlowType.Operational)
             return new Refused($"{credential.TokenName} has no active consumers for env {options.Env} in the manifest: register them first (a rotation would change nothing that uses it)");
 
