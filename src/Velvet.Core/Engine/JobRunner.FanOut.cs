@@ -128,7 +128,7 @@ public sealed partial class JobRunner
         SecretValue? value, RowWriteBatcher writes, CancellationToken ct)
     {
         // A row whose push was skipped (e.g. deleted app) has nothing to validate.
-        if (phase == Phase.Validate && job.Flow == FlowType.Operational && row.DistributeStatus == RowStatus.Skipped)
+        if (phase == Phase.Validate && job.Flow is FlowType.Operational or FlowType.Provision && row.DistributeStatus == RowStatus.Skipped)
             return (RowStatus.Skipped, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Skipped), "nothing to validate: distribution was skipped"));
         row = WithStatus(row, phase, RowStatus.InProgress);
         // Not awaited before the call: the batcher stores writes in order, so the result can never be overwritten by
