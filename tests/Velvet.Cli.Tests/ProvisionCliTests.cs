@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+
+namespace Velvet.Cli.Tests;
+
+/// <summary>`velvet provision`: a credential that exists nowhere goes to done with no revoke; a second provision is refused (exit 4) unless --adopt.</summary>
+public sealed partial class ProvisionCliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("velvet-provcli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private CliRun Setup()
+    {
+        var manifest = Path.Combine(_dir, "velvet.yaml");
+        File.WriteAllText(manifest, $$"""
+            version: 1
+            credentials:
+              - token_name: CONSOLE_AUDIT_INGEST_TOKEN
+                vendor: { kind: generated, settings: { encoding: hex, bytes: "32", prefix: cait_ } }
+                env: test
+            consumers:
+              - consumer_id: console-prod
+                token_name: CONSOLE_AUDIT_INGEST_TOKEN
+                kind: dotenv-file
+                settings: { path: {{_dir}}/console-prod.env, key: CONSOLE_AUDIT_INGEST_TOKEN }
+              - consumer_id: deploy-workflow
+                token_name: CONSOLE_AUDIT_INGEST_TOKEN
+                kind: dotenv-file
+                settings: { path: {{_dir}}/deploy.env, key: CONSOLE_AUDIT_INGEST_TOKEN }
+            """);
+        var run = new CliRun { Dir = _dir };
+        run.Env["VELVET_MASTER_KEY"] = Convert.ToBase64String(new byte[32]);
+        run.Env["VELVET_MANIFEST"] = manifest;
+        run.Env["VELVET_STORE"] = "sqlite:" + Path.Combine(_dir, "velvet.db");
+        run.Env["VELVET_STATE_DIR"] = Path.Combine(_dir, "state");
+        run.Env["APP_ENV"] = "test";
+        run.Env["VELVET_ACTOR"] = "alice";
+        return run;
+    }
+
+    [Fact]
+    public async Task Provision_runs_to_done_then_a_second_one_is_refused_unless_adopt()
+    {
+        var cli = Setup();
+
+        var (exit, stdout, stderr) = await cli.RunAsync("provision", "CONSOLE_AUDIT_INGEST_TOKEN", "--auto", "verify", "mint", "--watch");
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("to provision CONSOLE_AUDIT_INGEST_TOKEN", stdout, StringComparison.Ordinal);
+        Assert.Contains("validated → done", stdout, StringComparison.Ordinal);
+        var prod = File.ReadAllText(Path.Combine(_dir, "console-prod.env")).Trim().Split('=', 2)[1];
+        Assert.Matches(Token(), prod);
+        Assert.Equal(prod, File.ReadAllText(Path.Combine(_dir, "deploy.env")).Trim().Split('=', 2)[1]);
+        Assert.DoesNotContain(prod, stdout + stderr, StringComparison.Ordinal);
+
+        var again = await cli.RunAsync("provision", "CONSOLE_AUDIT_INGEST_TOKEN");
+        Assert.Equal(4, again.Exit);
+        Assert.Contains("CONSOLE_AUDIT_INGEST_TOKEN already has a value in 2 consumer(s)", again.Err, StringComparison.Ordinal);
+        Assert.Contains("or provision with --adopt", again.Err, StringComparison.Ordinal);
+
+        var adopted = await cli.RunAsync("provision", "CONSOLE_AUDIT_INGEST_TOKEN", "--adopt", "--json");
+        Assert.Equal(0, adopted.Exit);
+        Assert.Contains("\"flow\": \"provision\"", adopted.Out, StringComparison.Ordinal);
+        Assert.Contains("\"console-prod\"", adopted.Out, StringComparison.Ordinal);
+        Assert.All(cli.Transcript, t => Assert.DoesNotContain(prod, t, StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex("^cait_[0-9a-f]{64}$")]
+    private static partial Regex Token();
+}
