@@ -34,7 +34,7 @@ public sealed partial class JobRunner
             {
                 var written = await ProcessRowAsync(job, credential, canonical, phase, value, writes, stop.Token, ct).ConfigureAwait(false);
                 todo.Remove(canonical);
-                if (!written.IsOk()) todo.Clear();
+                if (!written.Status.IsOk() && !await FallBackAsync(job, credential, canonical, written.Outcome, value!, writes, ct).ConfigureAwait(false)) todo.Clear();
             }
             await Task.WhenAll(todo.Select(r => ProcessRowAsync(job, credential, r, phase, value, writes, stop.Token, ct))).ConfigureAwait(false);
         }
@@ -102,16 +102,16 @@ public sealed partial class JobRunner
         }
     }
 
-    private async Task<RowStatus> ProcessRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase, SecretValue? value,
+    private async Task<(RowStatus Status, Outcome? Outcome)> ProcessRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase, SecretValue? value,
         RowWriteBatcher writes, CancellationToken notStarted, CancellationToken ct)
     {
         var gate = _perKind.GetOrAdd(row.Kind, _ => new SemaphoreSlim(_options.PerKindConcurrency));
         await gate.WaitAsync(ct).ConfigureAwait(false);
-        (RowStatus Status, Task Stored) result;
+        (RowStatus Status, Outcome? Outcome, Task Stored) result;
         try
         {
             // The job moved on (aborted) while this row waited for a slot: leave it untouched.
-            if (notStarted.IsCancellationRequested && !ct.IsCancellationRequested) return Status(row, phase);
+            if (notStarted.IsCancellationRequested && !ct.IsCancellationRequested) return (Status(row, phase), null);
             result = await CallRowAsync(job, credential, row, phase, value, writes, ct).ConfigureAwait(false);
         }
         finally
@@ -120,16 +120,16 @@ public sealed partial class JobRunner
             gate.Release();
         }
         await result.Stored.ConfigureAwait(false);
-        return result.Status;
+        return (result.Status, result.Outcome);
     }
 
     /// <summary>Marks the row in progress (stored before the call), calls the consumer, and hands back the result's store write.</summary>
-    private async Task<(RowStatus Status, Task Stored)> CallRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase,
+    private async Task<(RowStatus Status, Outcome? Outcome, Task Stored)> CallRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase,
         SecretValue? value, RowWriteBatcher writes, CancellationToken ct)
     {
         // A row whose push was skipped (e.g. deleted app) has nothing to validate.
         if (phase == Phase.Validate && job.Flow is FlowType.Operational or FlowType.Provision && row.DistributeStatus == RowStatus.Skipped)
-            return (RowStatus.Skipped, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Skipped), "nothing to validate: distribution was skipped"));
+            return (RowStatus.Skipped, null, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Skipped), "nothing to validate: distribution was skipped"));
         row = WithStatus(row, phase, RowStatus.InProgress);
         // Not awaited before the call: the batcher stores writes in order, so the result can never be overwritten by
         // this mark, and no decision depends on it being durable first (a crash redoes pending and in_progress rows
@@ -137,7 +137,7 @@ public sealed partial class JobRunner
         var started = WriteRowAsync(writes, row, $"{Verb(job, phase)} started");
         var binding = bindings.Consumer(credential, row.ConsumerId, job.Env);
         if (binding is null)
-            return (RowStatus.Failed, Task.WhenAll(started, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Failed) with { LastError = "consumer is no longer in the manifest for this env" },
+            return (RowStatus.Failed, null, Task.WhenAll(started, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Failed) with { LastError = "consumer is no longer in the manifest for this env" },
                 "failed: consumer is no longer in the manifest")));
 
         var context = new ConsumerContext
@@ -176,7 +176,7 @@ public sealed partial class JobRunner
             WrittenFingerprint = written ? call.Outcome.WrittenFingerprint ?? WrittenFingerprint(value!) : row.WrittenFingerprint,
             WrittenAt = written ? time.GetUtcNow() : row.WrittenAt,
         };
-        return (status, Task.WhenAll(started, WriteRowAsync(writes, done, $"{Verb(job, phase)} {status.Name()}" + (note is null ? "" : $": {note}"))));
+        return (status, call.Outcome, Task.WhenAll(started, WriteRowAsync(writes, done, $"{Verb(job, phase)} {status.Name()}" + (note is null ? "" : $": {note}"))));
     }
 
     private string? WrittenFingerprint(SecretValue value) =>
