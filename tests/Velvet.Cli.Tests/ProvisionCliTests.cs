@@ -65,6 +65,15 @@ public sealed partial class ProvisionCliTests : IDisposable
         Assert.All(cli.Transcript, t => Assert.DoesNotContain(prod, t, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_lifecycle_example_passes_manifest_check_with_the_built_in_kinds()
+    {
+        var cli = Setup();
+        var (exit, output, err) = await cli.RunAsync("manifest", "check", Path.Combine(CliRun.RepoRoot(), "examples", "lifecycle.velvet.yaml"));
+        Assert.True(exit == 0, err);
+        Assert.Contains("7 credential(s), 7 consumer(s)", output, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("^cait_[0-9a-f]{64}$")]
     private static partial Regex Token();
 }
