@@ -28,14 +28,7 @@ public sealed partial class ProvisionCliTests : IDisposable
                 kind: dotenv-file
                 settings: { path: {{_dir}}/deploy.env, key: CONSOLE_AUDIT_INGEST_TOKEN }
             """);
-        var run = new CliRun { Dir = _dir };
-        run.Env["VELVET_MASTER_KEY"] = Convert.ToBase64String(new byte[32]);
-        run.Env["VELVET_MANIFEST"] = manifest;
-        run.Env["VELVET_STORE"] = "sqlite:" + Path.Combine(_dir, "velvet.db");
-        run.Env["VELVET_STATE_DIR"] = Path.Combine(_dir, "state");
-        run.Env["APP_ENV"] = "test";
-        run.Env["VELVET_ACTOR"] = "alice";
-        return run;
+        return CliRun.ForManifest(_dir, manifest);
     }
 
     [Fact]

@@ -35,11 +35,7 @@ public sealed class FallbackFlowTests : IAsyncLifetime
             vendor: { kind: generated }
             env: test
             canonical_consumer: vault
-          - token_name: HK_VELVET_BOOTSTRAP
-            vendor: { kind: generated }
-            mode: manual_only
-            env: test
-            runbook_url: https://runbooks.example/hk-velvet-bootstrap
+        {{ManifestSnippets.HerokuBootstrap}}
         consumers:
           - consumer_id: vault
             token_name: {{Harness.Cred}}

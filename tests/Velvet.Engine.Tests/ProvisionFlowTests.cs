@@ -53,11 +53,7 @@ public sealed partial class ProvisionFlowTests : IAsyncLifetime
             mode: manual_only
             env: test
             runbook_url: https://runbooks.example/gh-velvet-token
-          - token_name: HK_VELVET_BOOTSTRAP
-            vendor: { kind: generated }
-            mode: manual_only
-            env: test
-            runbook_url: https://runbooks.example/hk-velvet-bootstrap
+        {{ManifestSnippets.HerokuBootstrap}}
         consumers:
         {{string.Concat(Environments.Select(env => $$"""
           - consumer_id: gh-env-{{env}}
