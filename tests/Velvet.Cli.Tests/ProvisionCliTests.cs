@@ -67,6 +67,36 @@ public sealed partial class ProvisionCliTests : IDisposable
         Assert.Contains("7 credential(s), 7 consumer(s)", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_plan_starts_its_first_env_and_the_next_waits_followups_and_plans_are_listed()
+    {
+        var cli = Setup();
+
+        var created = await cli.RunAsync("rotate", "CONSOLE_AUDIT_INGEST_TOKEN", "--plan", "test,prod", "--soak", "30m", "--json");
+        Assert.True(created.Exit == 0, created.Err);
+        using var doc = System.Text.Json.JsonDocument.Parse(created.Out);
+        var plan = doc.RootElement.GetProperty("plan_id").GetString()!;
+        Assert.Equal("running", doc.RootElement.GetProperty("status").GetString());
+
+        Assert.Contains(plan, (await cli.RunAsync("plans", "list", "--json")).Out, StringComparison.Ordinal);
+        Assert.Contains("running", (await cli.RunAsync("plans", "show", plan)).Out, StringComparison.Ordinal);
+        var early = await cli.RunAsync("plans", "start", plan);
+        Assert.Equal(4, early.Exit);
+        Assert.Contains("the test job", early.Err, StringComparison.Ordinal);
+        Assert.Contains("has not reached done yet", early.Err, StringComparison.Ordinal);
+        Assert.Equal(0, (await cli.RunAsync("plans", "tick")).Exit);
+
+        var elsewhere = await cli.RunAsync("rotate", "CONSOLE_AUDIT_INGEST_TOKEN", "--plan", "prod,test");
+        Assert.Equal(4, elsewhere.Exit);
+        Assert.Contains("create it on the prod instance", elsewhere.Err, StringComparison.Ordinal);
+        Assert.Equal(2, (await cli.RunAsync("rotate", "CONSOLE_AUDIT_INGEST_TOKEN", "--plan", "test,prod", "--soak", "2days")).Exit);
+
+        Assert.Contains("no open follow-ups", (await cli.RunAsync("followups", "list")).Out, StringComparison.Ordinal);
+        var missing = await cli.RunAsync("followups", "resolve", "99");
+        Assert.Equal(5, missing.Exit);
+        Assert.Contains("follow-up 99 does not exist", missing.Err, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("^cait_[0-9a-f]{64}$")]
     private static partial Regex Token();
 }
