@@ -16,6 +16,9 @@ namespace Velvet.Cli
             GlobalOptions.AddTo(root);
             root.Subcommands.Add(ManifestCommands.Build(io));
             root.Subcommands.Add(RotateCommand.Build(io));
+            root.Subcommands.Add(ProvisionCommand.Build(io));
+            root.Subcommands.Add(FollowupsCommands.Build(io));
+            root.Subcommands.Add(PlansCommands.Build(io));
             root.Subcommands.Add(JobsCommands.Build(io));
             root.Subcommands.Add(StageCommand.Build(io));
             root.Subcommands.Add(StageCommand.BuildAbort(io));

@@ -69,6 +69,14 @@ public static class JobStoreFactory
     public static ISubscriberStore Subscribers(IJobStore store) => store as ISubscriberStore
         ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store subscribers; open the store with JobStoreFactory.Open", nameof(store));
 
+    /// <summary>The follow-up side of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
+    public static IFollowupStore Followups(IJobStore store) => store as IFollowupStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store follow-ups; open the store with JobStoreFactory.Open", nameof(store));
+
+    /// <summary>The rotation-plan side of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
+    public static IPlanStore Plans(IJobStore store) => store as IPlanStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store plans; open the store with JobStoreFactory.Open", nameof(store));
+
     private static bool LooksLikeConnectionString(string s) =>
         s.Contains('=', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal);
 

@@ -37,7 +37,7 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
 
     public IReadOnlyList<AdapterKind> Kinds { get; } =
     [
-        new(GeneratedVendor.KindName, AdapterRole.Vendor, [], ["length", "alphabet", "state_dir", "bootstrap"], IsLocal: true,
+        new(GeneratedVendor.KindName, AdapterRole.Vendor, [], ["length", "alphabet", "encoding", "bytes", "prefix", "state_dir", "bootstrap"], IsLocal: true,
             "Values Velvet generates by a password policy; ids and fingerprints recorded in a local state file"),
         new(PostgresRoleVendor.KindName, AdapterRole.Vendor, PostgresRoleOptions.Required, PostgresRoleOptions.Optional, IsLocal: false,
             "A PostgreSQL app role's password, in place or alternating between two logins; the value is the app's URL"),

@@ -32,7 +32,7 @@ public sealed class BuiltInAdapterCatalogTests
         var dotenv = _catalog.Kinds.Single(k => k.Name == "dotenv-file");
         Assert.Equal((AdapterRole.Consumer, true), (dotenv.Role, dotenv.IsLocal));
         Assert.Equal(["path", "key"], dotenv.RequiredSettings);
-        Assert.Equal(["length", "alphabet", "state_dir", "bootstrap"], _catalog.Kinds[0].OptionalSettings);
+        Assert.Equal(["length", "alphabet", "encoding", "bytes", "prefix", "state_dir", "bootstrap"], _catalog.Kinds[0].OptionalSettings);
     }
 
     [Fact]

@@ -18,22 +18,28 @@ internal static class EnvCommands
 
     private static Command BuildCheck(CliIO io)
     {
-        var contractArg = new Argument<string>("contract")
+        var contractArg = new Argument<string?>("contract")
         {
-            Description = $"The env contract (YAML: runtime:, provisioning:, forbidden:, dsn:, sources:; default ./{DefaultContract})",
+            Description = $"The env contract (YAML: runtime:, provisioning:, forbidden:, dsn:, sources:; default ./{DefaultContract}, not read with --scripts alone)",
             Arity = ArgumentArity.ZeroOrOne,
-            DefaultValueFactory = _ => DefaultContract,
+        };
+        var scripts = new Option<string?>("--scripts")
+        {
+            Description = "Also scan the scripts under DIR for literal database hosts/ports (postgres:5432, localhost:5432, postgres:// URLs); " +
+                $"example env files and docs are exempt, '{Velvet.Database.ScriptLint.HostLint.AllowComment}' keeps one line",
         };
         var check = new Command("check",
             "Fail when a runtime container's env (compose environment/env_file, dotenv, heroku config --json) holds a provisioning " +
             "credential (DATABASE_ROOT_URL, APP_DB_*, POSTGRES_ROOT_* by default) or a DSN that does not parse, names an admin user, " +
             "or shares the other DSN's user. Reports file:line, never values. Exit 0 ok, 3 violations, 2 bad contract or source file.")
         {
-            contractArg,
+            contractArg, scripts,
         };
         check.SetAction((parse, _) =>
         {
-            var path = parse.GetValue(contractArg)!;
+            var dir = parse.GetValue(scripts);
+            var path = parse.GetValue(contractArg) ?? (dir is null ? DefaultContract : null);
+            if (path is null) return Task.FromResult(ScriptsCommand.Run(io, parse, dir!, null));
             EnvCheckReport report;
             try
             {
@@ -44,6 +50,7 @@ internal static class EnvCommands
                 io.Error(SecretMasker.Shared, ex.Message);
                 return Task.FromResult(ExitCodes.Usage);
             }
+            if (dir is not null) return Task.FromResult(ScriptsCommand.Run(io, parse, dir, report));
 
             if (parse.GetValue(GlobalOptions.JsonOutput))
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using Velvet.Cli.Output;
 using Velvet.Server.Http;
 using Velvet.Core.Jobs;
@@ -41,12 +42,15 @@ internal static class JobsCommands
             if (job is null) { io.Error(rt.Masker, $"job {id} does not exist"); return ExitCodes.NotFound; }
             var rows = await rt.Store.GetConsumerRowsAsync(id, ct).ConfigureAwait(false);
             var trail = parse.GetValue(events) ? await rt.Store.GetEventsAsync(id, 0, ct).ConfigureAwait(false) : [];
+            var followups = rt.Store is Velvet.Core.Ports.IFollowupStore f ? await f.FollowupsOfJobAsync(id, ct).ConfigureAwait(false) : [];
             if (parse.GetValue(GlobalOptions.JsonOutput))
             {
-                io.Out.WriteLine(rt.Masker.Scrub(Json.Serialize(new { job = JobViews.Job(job), consumers = rows.Select(JobViews.Row), events = trail.Select(JobViews.Event) })));
+                io.Out.WriteLine(rt.Masker.Scrub(Json.Serialize(new { job = JobViews.Job(job), consumers = rows.Select(JobViews.Row), events = trail.Select(JobViews.Event), followups = followups.Select(LifecycleViews.Followup) })));
                 return ExitCodes.Ok;
             }
             Render.Job(console, job, rows);
+            foreach (var open in followups.Where(x => x.IsOpen))
+                console.MarkupLine($"[yellow]follow-up {open.Id} open[/]: {Markup.Escape($"{open.CanonicalConsumerId} lacks the value (it went to {open.FallbackConsumerId}); do not revoke until it is updated: velvet followups resolve {open.Id}")}");
             Render.Events(console, trail);
             return ExitCodes.Ok;
         }));

@@ -20,13 +20,17 @@ internal static class RotateCommand
         auto.AcceptOnlyFromAmong("verify", "mint", "revoke");
         var ticket = new Option<string?>("--ticket") { Description = "Ticket id (ROT-YYYY-…) recorded for an auto-advanced revoke gate" };
         var confirm = new Option<string?>("--confirm") { Description = "Revocation flow: the credential name typed back (asked for when omitted)" };
+        var plan = new Option<string?>("--plan") { Description = "Staged rotation across envs, in order, e.g. staging,prod: starts the first env's job; the next starts only after it is done and soaked (velvet plans)" };
+        var soak = new Option<string?>("--soak") { Description = "With --plan: how long each stage soaks with its healthchecks green before the next may start (default 30m)" };
         var cmd = new Command("rotate", "Start a rotation (or --flow revocation: emergency revocation) of one credential")
-        { credential, flow, force, key, watch, auto, ticket, confirm };
+        { credential, flow, force, key, watch, auto, ticket, confirm, plan, soak };
         cmd.SetAction((parse, ct) => CommandRunner.RunAsync(io, parse, ct, async (rt, console) =>
         {
             var json = parse.GetValue(GlobalOptions.JsonOutput);
             var name = parse.GetValue(credential)!;
             FlowTypeNames.TryParse(parse.GetValue(flow), out var flowType);
+            if (parse.GetValue(plan) is { } stages)
+                return await PlansCommands.CreateAsync(io, rt, console, name, stages, parse.GetValue(soak), json, ct).ConfigureAwait(false);
             if (flowType == FlowType.Revocation && !Prompts.ConfirmName(io, console, name, parse.GetValue(confirm), "EMERGENCY REVOCATION: the credential stops working everywhere now."))
                 return ExitCodes.Refused;
             var autoGates = parse.GetValue(auto);

@@ -37,4 +37,8 @@ public sealed record StartRequest
     public IReadOnlyList<string>? AutoAdvance { get; init; }
     /// <summary>Ticket for a policy-advanced revoke gate.</summary>
     public string? AutoTicket { get; init; }
+    /// <summary>Provision flow: overwrite consumers that already hold a value (otherwise the kickoff is refused).</summary>
+    public bool Adopt { get; init; }
+    /// <summary>Provision flow: current values of other credentials, to ask consumers whether they hold a value (auth only).</summary>
+    public Ports.ISecretSource? Secrets { get; init; }
 }

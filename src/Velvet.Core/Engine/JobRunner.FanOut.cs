@@ -17,7 +17,8 @@ public sealed partial class JobRunner
     private async Task<bool> FanOutAsync(RotationJob job, CredentialSpec credential, Phase phase, CancellationToken ct)
     {
         var rows = await _store.GetConsumerRowsAsync(job.JobId, ct).ConfigureAwait(false);
-        var value = phase == Phase.Distribute ? await OpenSecretAsync(job, ct).ConfigureAwait(false) : null;
+        var needsValue = phase == Phase.Distribute || (job.Flow != FlowType.Revocation && HasCommandChecks(credential, job.Env));
+        var value = needsValue ? await OpenSecretAsync(job, ct).ConfigureAwait(false) : null;
         if (phase == Phase.Distribute && value is null)
         {
             const string lost = "the new value is no longer stored (erased or sealed with another key): abort this job and start a new rotation";
@@ -33,7 +34,7 @@ public sealed partial class JobRunner
             {
                 var written = await ProcessRowAsync(job, credential, canonical, phase, value, writes, stop.Token, ct).ConfigureAwait(false);
                 todo.Remove(canonical);
-                if (!written.IsOk()) todo.Clear();
+                if (!written.Status.IsOk() && !await FallBackAsync(job, credential, canonical, written.Outcome, value!, writes, ct).ConfigureAwait(false)) todo.Clear();
             }
             await Task.WhenAll(todo.Select(r => ProcessRowAsync(job, credential, r, phase, value, writes, stop.Token, ct))).ConfigureAwait(false);
         }
@@ -101,16 +102,16 @@ public sealed partial class JobRunner
         }
     }
 
-    private async Task<RowStatus> ProcessRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase, SecretValue? value,
+    private async Task<(RowStatus Status, Outcome? Outcome)> ProcessRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase, SecretValue? value,
         RowWriteBatcher writes, CancellationToken notStarted, CancellationToken ct)
     {
         var gate = _perKind.GetOrAdd(row.Kind, _ => new SemaphoreSlim(_options.PerKindConcurrency));
         await gate.WaitAsync(ct).ConfigureAwait(false);
-        (RowStatus Status, Task Stored) result;
+        (RowStatus Status, Outcome? Outcome, Task Stored) result;
         try
         {
             // The job moved on (aborted) while this row waited for a slot: leave it untouched.
-            if (notStarted.IsCancellationRequested && !ct.IsCancellationRequested) return Status(row, phase);
+            if (notStarted.IsCancellationRequested && !ct.IsCancellationRequested) return (Status(row, phase), null);
             result = await CallRowAsync(job, credential, row, phase, value, writes, ct).ConfigureAwait(false);
         }
         finally
@@ -119,16 +120,16 @@ public sealed partial class JobRunner
             gate.Release();
         }
         await result.Stored.ConfigureAwait(false);
-        return result.Status;
+        return (result.Status, result.Outcome);
     }
 
     /// <summary>Marks the row in progress (stored before the call), calls the consumer, and hands back the result's store write.</summary>
-    private async Task<(RowStatus Status, Task Stored)> CallRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase,
+    private async Task<(RowStatus Status, Outcome? Outcome, Task Stored)> CallRowAsync(RotationJob job, CredentialSpec credential, ConsumerRow row, Phase phase,
         SecretValue? value, RowWriteBatcher writes, CancellationToken ct)
     {
         // A row whose push was skipped (e.g. deleted app) has nothing to validate.
-        if (phase == Phase.Validate && job.Flow == FlowType.Operational && row.DistributeStatus == RowStatus.Skipped)
-            return (RowStatus.Skipped, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Skipped), "nothing to validate: distribution was skipped"));
+        if (phase == Phase.Validate && job.Flow is FlowType.Operational or FlowType.Provision && row.DistributeStatus == RowStatus.Skipped)
+            return (RowStatus.Skipped, null, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Skipped), "nothing to validate: distribution was skipped"));
         row = WithStatus(row, phase, RowStatus.InProgress);
         // Not awaited before the call: the batcher stores writes in order, so the result can never be overwritten by
         // this mark, and no decision depends on it being durable first (a crash redoes pending and in_progress rows
@@ -136,7 +137,7 @@ public sealed partial class JobRunner
         var started = WriteRowAsync(writes, row, $"{Verb(job, phase)} started");
         var binding = bindings.Consumer(credential, row.ConsumerId, job.Env);
         if (binding is null)
-            return (RowStatus.Failed, Task.WhenAll(started, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Failed) with { LastError = "consumer is no longer in the manifest for this env" },
+            return (RowStatus.Failed, null, Task.WhenAll(started, WriteRowAsync(writes, WithStatus(row, phase, RowStatus.Failed) with { LastError = "consumer is no longer in the manifest for this env" },
                 "failed: consumer is no longer in the manifest")));
 
         var context = new ConsumerContext
@@ -147,7 +148,7 @@ public sealed partial class JobRunner
         (Outcome Outcome, int Attempts) call;
         try
         {
-            call = await CallAsync(c => RowCall(job, phase, binding, context, value!, c), ct,
+            call = await CallAsync(c => RowCall(job, phase, binding, credential, context, value, c), ct,
                 phase == Phase.Distribute ? "distribute" : job.Flow == FlowType.Revocation ? "probe" : "validate", row.Kind).ConfigureAwait(false);
         }
         catch
@@ -164,6 +165,8 @@ public sealed partial class JobRunner
             _ => RowStatus.Failed,
         };
         var error = status is RowStatus.Succeeded ? null : Describe(call.Outcome);
+        // A command check's output belongs in the record whether it passed or not.
+        var note = error ?? (call.Outcome.Message is { } m && m.StartsWith("check ", StringComparison.Ordinal) ? Describe(call.Outcome) : null);
         var written = phase == Phase.Distribute && status == RowStatus.Succeeded;
         var done = WithStatus(row, phase, status) with
         {
@@ -173,7 +176,7 @@ public sealed partial class JobRunner
             WrittenFingerprint = written ? call.Outcome.WrittenFingerprint ?? WrittenFingerprint(value!) : row.WrittenFingerprint,
             WrittenAt = written ? time.GetUtcNow() : row.WrittenAt,
         };
-        return (status, Task.WhenAll(started, WriteRowAsync(writes, done, $"{Verb(job, phase)} {status.Name()}" + (error is null ? "" : $": {error}"))));
+        return (status, call.Outcome, Task.WhenAll(started, WriteRowAsync(writes, done, $"{Verb(job, phase)} {status.Name()}" + (note is null ? "" : $": {note}"))));
     }
 
     private string? WrittenFingerprint(SecretValue value) =>
@@ -182,14 +185,14 @@ public sealed partial class JobRunner
     private static string Verb(RotationJob job, Phase phase) =>
         phase == Phase.Distribute ? "distribute" : job.Flow == FlowType.Revocation ? "probe (expect refused)" : "validate";
 
-    private static Task<Outcome> RowCall(RotationJob job, Phase phase, ConsumerBinding b, ConsumerContext ctx, SecretValue value, CancellationToken ct)
+    private Task<Outcome> RowCall(RotationJob job, Phase phase, ConsumerBinding b, CredentialSpec credential, ConsumerContext ctx, SecretValue? value, CancellationToken ct)
     {
-        if (phase == Phase.Distribute) return b.Adapter.PushAsync(ctx, value, ct);
+        if (phase == Phase.Distribute) return b.Adapter.PushAsync(ctx, value!, ct);
         if (job.Flow == FlowType.Revocation)
             return b.Healthcheck?.CheckRefusedAsync(ctx, ct) ?? b.Adapter.ProbeRejectedAsync(ctx, ct);
-        if (b.Spec.Has("update_no_verify"))
+        if (b.Spec.Has("update_no_verify") && (b.Spec.Check ?? credential.Check) is null)
             return Task.FromResult(Outcome.Confirm("update_no_verify: this consumer cannot be checked automatically; confirm it manually"));
-        return b.Healthcheck?.CheckHealthyAsync(ctx, ct) ?? b.Adapter.ValidateAsync(ctx, ct);
+        return ValidateWithCheckAsync(b, credential, ctx, value, ct);
     }
 
     /// <summary>Stores one row's progress; returns once it is stored (grouped with concurrent writes, see <see cref="RowWriteBatcher"/>).</summary>

@@ -13,8 +13,11 @@ public sealed partial class JobRunner
         VerifyResult? last = null;
         var outcome = await CallAsync(async c => (last = await vendor.VerifyAsync(VendorContext(job, null), c).ConfigureAwait(false)).Outcome, ct, "verify", vendor.Kind).ConfigureAwait(false);
         if (outcome.Outcome.IsSuccess)
-            return await MoveAsync(job, StepOutcome.Succeeded, j => j with { OldCredentialId = last?.CurrentCredentialId ?? j.OldCredentialId, LastError = null }, ct,
-                $"verified current credential {last?.CurrentCredentialId}").ConfigureAwait(false);
+            return job.Flow == FlowType.Provision
+                ? await MoveAsync(job, StepOutcome.Succeeded, j => j with { LastError = null }, ct,
+                    $"verified the minting identity: {masker.Scrub(outcome.Outcome.Message ?? "ok")}").ConfigureAwait(false)
+                : await MoveAsync(job, StepOutcome.Succeeded, j => j with { OldCredentialId = last?.CurrentCredentialId ?? j.OldCredentialId, LastError = null }, ct,
+                    $"verified current credential {last?.CurrentCredentialId}").ConfigureAwait(false);
         var error = $"verify failed: {Describe(outcome.Outcome)}";
         return await MoveAsync(job, StepOutcome.Failed, j => j with { LastError = masker.Scrub(error) }, ct, error).ConfigureAwait(false);
     }

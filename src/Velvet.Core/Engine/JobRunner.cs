@@ -26,6 +26,9 @@ public sealed partial class JobRunner(
     private readonly IJobStore _store = service.Store;
     private readonly EngineOptions _options = service.Options;
 
+    /// <summary>Where vendor and consumer calls find other credentials' values (the provision check asks consumers with it).</summary>
+    public ISecretSource Secrets => secrets;
+
     /// <summary>Advances the job as far as it can go without a person. Returns the job as last stored.</summary>
     public async Task<RotationJob?> RunAsync(Guid jobId, CancellationToken ct)
     {
@@ -34,7 +37,7 @@ public sealed partial class JobRunner(
             var job = await _store.GetJobAsync(jobId, ct).ConfigureAwait(false);
             if (job is null || job.Status.IsTerminal()) return job;
             var gate = PolicyGate(job);
-            if (!job.Status.IsAutomatic() && gate is null && !(job.Flow == FlowType.Testing && job.Status == JobStatus.Verified)) return job;
+            if (!job.Status.IsAutomatic() && gate is null && !EndsHere(job)) return job;
 
             var now = time.GetUtcNow();
             if (!await _store.TryAcquireLeaseAsync(jobId, _options.InstanceId, now, now + _options.LeaseDuration, ct).ConfigureAwait(false))
@@ -108,13 +111,17 @@ public sealed partial class JobRunner(
         return job.Status switch
         {
             JobStatus.Init when auto.Contains("verify") => new ActionRequest { Action = JobAction.Verify, Actor = PolicyActor },
-            JobStatus.Verified when job.Flow == FlowType.Operational && auto.Contains("mint") =>
+            JobStatus.Verified when job.Flow is FlowType.Operational or FlowType.Provision && auto.Contains("mint") =>
                 new ActionRequest { Action = JobAction.ProceedMint, Actor = PolicyActor },
             JobStatus.Validated when auto.Contains("revoke") && job.Details.AutoTicket is not null =>
                 new ActionRequest { Action = JobAction.ProceedRevoke, Actor = PolicyActor, ConfirmCredentialName = job.CredentialName, TicketId = job.Details.AutoTicket },
             _ => null,
         };
     }
+
+    /// <summary>A gate status where a flow simply ends: testing after verify, provision after validate.</summary>
+    private static bool EndsHere(RotationJob job) =>
+        (job.Flow == FlowType.Testing && job.Status == JobStatus.Verified) || (job.Flow == FlowType.Provision && job.Status == JobStatus.Validated);
 
     /// <returns>False when the job cannot progress any further right now.</returns>
     private async Task<bool> StepAsync(RotationJob job, ActionRequest? gate, CancellationToken ct)
@@ -135,6 +142,7 @@ public sealed partial class JobRunner(
         {
             JobStatus.Verifying => await VerifyAsync(job, credential, ct).ConfigureAwait(false),
             JobStatus.Verified => await MoveAsync(job, StepOutcome.Succeeded, null, ct).ConfigureAwait(false), // testing flow ends
+            JobStatus.Validated => await MoveAsync(job, StepOutcome.Succeeded, null, ct, "provisioned: every consumer validated; no old credential to revoke").ConfigureAwait(false),
             JobStatus.Minting => await MintAsync(job, credential, ct).ConfigureAwait(false),
             JobStatus.Minted or JobStatus.Distributed or JobStatus.RevInit or JobStatus.RevRevoked =>
                 await MoveAsync(job, StepOutcome.Advance, null, ct).ConfigureAwait(false),
@@ -152,6 +160,7 @@ public sealed partial class JobRunner(
         CredentialName = job.CredentialName,
         Env = job.Env,
         IdempotencyTag = $"velvet-job-{job.JobId}",
+        Provisioning = job.Flow == FlowType.Provision,
         NewValue = newValue,
         Secrets = secrets,
     };

@@ -25,6 +25,9 @@ public sealed partial class RotationService
         var target = RotationStateMachine.Apply(job.Status, job.Flow, request.Action, force);
         if (!target.IsOk) return target.Error;
 
+        var waiting = request.Action == JobAction.ProceedRevoke ? await OpenFollowupsAsync(jobId, ct).ConfigureAwait(false) : [];
+        if (waiting.Count > 0 && FollowupGate(waiting, request) is { } refused) return refused;
+
         var rows = await store.GetConsumerRowsAsync(jobId, ct).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var plan = request.Action switch
@@ -39,8 +42,11 @@ public sealed partial class RotationService
             _ => Result<ActionPlan>.Ok(new ActionPlan(job, [], null)),
         };
         if (!plan.IsOk) return plan.Error;
+        var planned = plan.Value!;
+        if (waiting.Count > 0)
+            planned = planned with { Job = planned.Job with { Details = planned.Job.Details with { ForceRevokeBy = request.Actor, ForceRevokeReason = request.Reason } } };
 
-        var to = plan.Value.SettleTo ?? target.Value;
+        var to = planned.SettleTo ?? target.Value;
         var events = new List<JobEvent>
         {
             new()
@@ -50,19 +56,19 @@ public sealed partial class RotationService
                 Detail = masker.Scrub(ActionDetail(request)),
             },
         };
-        events.AddRange(plan.Value.Rows.Select(r => RowEvent(r, request.Actor, now, request.Action == JobAction.ManualConfirm ? $"confirmed by {request.Actor}: {request.Reason}" : "reset to pending for retry")));
+        events.AddRange(planned.Rows.Select(r => RowEvent(r, request.Actor, now, request.Action == JobAction.ManualConfirm ? $"confirmed by {request.Actor}: {request.Reason}" : "reset to pending for retry")));
         if (to != job.Status)
             events.Add(new JobEvent { JobId = jobId, At = now, Actor = request.Actor, Kind = "status", FromStatus = job.Status.Name(), ToStatus = to.Name() });
 
-        var updated = plan.Value.Job with
+        var updated = planned.Job with
         {
-            Details = to != job.Status ? plan.Value.Job.Details with { WaitingFor = null } : plan.Value.Job.Details,
+            Details = to != job.Status ? planned.Job.Details with { WaitingFor = null } : planned.Job.Details,
             Status = to,
             UpdatedAt = now,
             StatusChangedAt = to != job.Status ? now : job.StatusChangedAt,
             LastError = to != job.Status ? null : job.LastError,
         };
-        var written = await store.UpdateJobAsync(updated, plan.Value.Rows, events, ct).ConfigureAwait(false);
+        var written = await store.UpdateJobAsync(updated, planned.Rows, events, ct).ConfigureAwait(false);
         if (written.IsOk) Notify(jobId);
         return written;
     }

@@ -39,8 +39,16 @@ public sealed partial class RotationService(
         var refusal = Refusal(credential, request.Flow);
         if (refusal is not null) return refusal;
 
-        var consumers = bindings.Manifest.ConsumersOf(credential.TokenName, options.Env).Where(c => c.Active).ToList();
-        if (consumers.Count == 0 && request.Flow == FlowType.Operational)
+        IReadOnlyList<string> adopted = [];
+        if (request.Flow == FlowType.Provision)
+        {
+            var guard = await ProvisionGuardAsync(credential, request, ct).ConfigureAwait(false);
+            if (!guard.IsOk) return guard.Error;
+            adopted = guard.Value;
+        }
+
+        var consumers = bindings.Manifest.FanOutConsumersOf(credential.TokenName, options.Env).Where(c => c.Active).ToList();
+        if (consumers.Count == 0 && request.Flow is FlowType.Operational or FlowType.Provision)
             return new Refused($"{credential.TokenName} has no active consumers for env {options.Env} in the manifest: register them first (a rotation would change nothing that uses it)");
 
         var now = time.GetUtcNow();
@@ -73,7 +81,7 @@ public sealed partial class RotationService(
             CreatedAt = now,
             UpdatedAt = now,
             StatusChangedAt = now,
-            Details = new JobDetails { AutoAdvance = auto.ToArray(), AutoTicket = request.AutoTicket },
+            Details = new JobDetails { AutoAdvance = auto.ToArray(), AutoTicket = request.AutoTicket, Adopted = adopted },
         };
         var created = new JobEvent
         {
@@ -82,7 +90,8 @@ public sealed partial class RotationService(
             Actor = request.Actor,
             Kind = "created",
             ToStatus = job.Status.Name(),
-            Detail = $"flow={request.Flow.Name()} consumers={rows.Count}" + (request.ForceRevoke ? " force_revoke=acknowledged" : ""),
+            Detail = $"flow={request.Flow.Name()} consumers={rows.Count}" + (request.ForceRevoke ? " force_revoke=acknowledged" : "")
+                + (adopted.Count > 0 ? $" adopt: overwriting the values held by {string.Join(", ", adopted)}" : ""),
         };
         var result = await store.CreateJobAsync(new NewJob { Job = job, Rows = rows }, created, ct).ConfigureAwait(false);
         if (result.IsOk && !result.Value.Replayed) JobChanged?.Invoke(jobId);

@@ -49,6 +49,8 @@ public enum FlowType
     Operational = 1,
     /// <summary>Emergency revocation, then prove every consumer is refused.</summary>
     Revocation = 2,
+    /// <summary>First-time provisioning: verify the minting identity → mint → distribute → validate → done (nothing to revoke).</summary>
+    Provision = 3,
 }
 
 /// <summary>Wire names of flow types.</summary>
@@ -59,6 +61,7 @@ public static class FlowTypeNames
     {
         FlowType.Testing => "testing",
         FlowType.Operational => "operational",
+        FlowType.Provision => "provision",
         _ => "revocation",
     };
 
@@ -70,6 +73,7 @@ public static class FlowTypeNames
             case "testing": flow = FlowType.Testing; return true;
             case "operational": flow = FlowType.Operational; return true;
             case "revocation": flow = FlowType.Revocation; return true;
+            case "provision": flow = FlowType.Provision; return true;
             default: flow = default; return false;
         }
     }

@@ -55,6 +55,8 @@ public sealed record JobDetails
     public string? WaitingFor { get; init; }
     /// <summary>Consumers that still accepted the revoked credential (revocation flow).</summary>
     public IReadOnlyList<string> LeakedConsumers { get; init; } = [];
+    /// <summary>Provision flow: consumers that already held a value and are overwritten because the kickoff said --adopt.</summary>
+    public IReadOnlyList<string> Adopted { get; init; } = [];
 }
 
 /// <summary>What an aborted job leaves behind (SPEC §2 abort).</summary>

@@ -46,6 +46,8 @@ public static class RotationStateMachine
         [(JobStatus.DistributeFailed, StepOutcome.Partial)] = JobStatus.DistributePartial,
         [(JobStatus.Distributed, StepOutcome.Advance)] = JobStatus.Validating,
         [(JobStatus.Validating, StepOutcome.Succeeded)] = JobStatus.Validated,
+        // Provision flow ends after a passing validation: there is no old credential to revoke.
+        [(JobStatus.Validated, StepOutcome.Succeeded)] = JobStatus.Done,
         [(JobStatus.Validating, StepOutcome.Partial)] = JobStatus.ValidatePartial,
         [(JobStatus.Validating, StepOutcome.Failed)] = JobStatus.ValidateFailed,
         [(JobStatus.ValidatePartial, StepOutcome.Succeeded)] = JobStatus.Validated,
@@ -96,7 +98,8 @@ public static class RotationStateMachine
         Enum.GetValues<JobAction>().Where(a => IsAllowed(status, flow, a)).ToArray();
 
     private static bool IsAllowed(JobStatus status, FlowType flow, JobAction action) =>
-        Actions.ContainsKey((status, action)) && !(flow == FlowType.Testing && action == JobAction.ProceedMint);
+        Actions.ContainsKey((status, action)) && !(flow == FlowType.Testing && action == JobAction.ProceedMint)
+        && !(flow == FlowType.Provision && action is JobAction.ProceedRevoke or JobAction.RetryRevoke or JobAction.MarkManuallyRevoked);
 
     /// <summary>
     /// The status an operator action leads to, or <see cref="InvalidTransition"/> naming the current status

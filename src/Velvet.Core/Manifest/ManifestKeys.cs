@@ -11,7 +11,7 @@ public static class ManifestKeys
     public static readonly IReadOnlyList<string> Credential =
     [
         "token_name", "description", "vendor", "mode", "env", "active", "canonical_consumer",
-        "schedule", "auto_advance", "runbook_url", "related_to",
+        "schedule", "auto_advance", "runbook_url", "related_to", "check",
     ];
 
     public static readonly IReadOnlyList<string> Vendor = ["kind", "settings"];
@@ -22,8 +22,12 @@ public static class ManifestKeys
     [
         "consumer_id", "token_name", "kind", "env", "active", "capabilities", "settings",
         "update_endpoint", "update_method", "update_auth_token_name",
-        "healthcheck_endpoint", "healthcheck_success_status",
+        "healthcheck_endpoint", "healthcheck_success_status", "check", "fallback",
     ];
+
+    public static readonly IReadOnlyList<string> Check = ["argv", "timeout", "value_env", "value_stdin"];
+
+    public static readonly IReadOnlyList<string> Fallback = ["consumer", "on"];
 
     public static readonly IReadOnlyList<string> Modes = ["automatic", "operator_manual", "manual_only"];
 

@@ -43,6 +43,8 @@ public static partial class ManifestLoader
             HealthcheckEndpoint = Endpoint(map, "healthcheck_endpoint", adapterKind, errors),
             HealthcheckSuccessStatus = map.Int("healthcheck_success_status", s => s is >= 100 and <= 599,
                 "must be an HTTP status from 100 to 599", "use the status a healthy consumer answers with, e.g. 200 or 204"),
+            Check = ReadCheck(map, errors),
+            Fallback = ReadFallback(map, errors),
             Line = (int)node.Start.Line,
         };
         return new ConsumerDraft(spec, where, consumerId, tokenName, env is not null, authToken);

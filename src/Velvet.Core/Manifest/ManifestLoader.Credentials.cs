@@ -52,6 +52,7 @@ public static partial class ManifestLoader
             AutoAdvance = Choices(map, "auto_advance", ManifestKeys.AutoAdvance, "verify, mint", errors),
             RunbookUrl = runbook?.Value,
             RelatedTo = related.Select(r => r.Value).ToList(),
+            Check = ReadCheck(map, errors),
             Line = (int)node.Start.Line,
         };
         return new CredentialDraft(spec, where, tokenName, canonical, related);

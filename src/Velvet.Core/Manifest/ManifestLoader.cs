@@ -41,6 +41,7 @@ public static partial class ManifestLoader
         var credentials = ReadCredentials(root, kinds, errors);
         var consumers = ReadConsumers(root, kinds, errors);
         var resolved = CheckReferences(credentials, consumers, errors);
+        CheckFallbacks(credentials, resolved, errors);
         if (errors.Count > 0)
         {
             return new ManifestLoadResult(null, errors.Sorted());

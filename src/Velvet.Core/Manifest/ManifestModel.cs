@@ -14,6 +14,14 @@ public sealed record VelvetManifest
     /// <summary>Consumers of a credential in one env, manifest order.</summary>
     public IReadOnlyList<ConsumerSpec> ConsumersOf(string tokenName, string env) =>
         Consumers.Where(c => c.TokenName == tokenName && c.Env == env).ToList();
+
+    /// <summary>Consumers of a credential in one env that get a row in a job: all but the standby stores named by a fallback.</summary>
+    public IReadOnlyList<ConsumerSpec> FanOutConsumersOf(string tokenName, string env)
+    {
+        var all = ConsumersOf(tokenName, env);
+        var standby = all.Where(c => c.Fallback is not null).Select(c => c.Fallback!.ConsumerId).ToHashSet(StringComparer.Ordinal);
+        return all.Where(c => !standby.Contains(c.ConsumerId)).ToList();
+    }
 }
 
 /// <summary>How a credential is minted (SPEC §1).</summary>
@@ -44,6 +52,8 @@ public sealed record CredentialSpec
     public string? Description { get; init; }
     /// <summary>Other credentials this one must never rotate together with (alternating roles).</summary>
     public IReadOnlyList<string> RelatedTo { get; init; } = [];
+    /// <summary>A command run as validation for each consumer that declares no check of its own.</summary>
+    public CommandCheckSpec? Check { get; init; }
     /// <summary>Source position (for messages about this credential).</summary>
     public int Line { get; init; }
 }
@@ -83,6 +93,10 @@ public sealed record ConsumerSpec
     public string? UpdateAuthTokenName { get; init; }
     public string? HealthcheckEndpoint { get; init; }
     public int? HealthcheckSuccessStatus { get; init; }
+    /// <summary>A command run as validation after the adapter's own check.</summary>
+    public CommandCheckSpec? Check { get; init; }
+    /// <summary>Canonical store only: the standby written when this one cannot be.</summary>
+    public FallbackSpec? Fallback { get; init; }
     /// <summary>Source position (for messages about this consumer).</summary>
     public int Line { get; init; }
 

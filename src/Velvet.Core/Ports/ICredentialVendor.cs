@@ -14,6 +14,8 @@ public sealed record VendorContext
     public SecretValue? NewValue { get; init; }
     /// <summary>Current values of other credentials (auth for vendor calls).</summary>
     public required ISecretSource Secrets { get; init; }
+    /// <summary>Provision flow: the credential exists nowhere yet; verify checks only the identity that will mint.</summary>
+    public bool Provisioning { get; init; }
 }
 
 /// <summary>

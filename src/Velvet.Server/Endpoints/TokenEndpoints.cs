@@ -72,10 +72,12 @@ internal static class TokenEndpoints
             if (!body.IsOk) return Problems.From(body.Error);
             var flow = FlowType.Operational;
             if (body.Value.FlowType is { } f && !FlowTypeNames.TryParse(f, out flow))
-                return Problems.BadRequest($"flow_type '{f}' is not one of: testing, operational, revocation", "flow_type");
+                return Problems.BadRequest($"flow_type '{f}' is not one of: testing, operational, revocation, provision", "flow_type");
+            if (body.Value.Adopt && flow != FlowType.Provision)
+                return Problems.BadRequest("adopt applies only to flow_type provision", "adopt");
             if (flow == FlowType.Revocation && !user.HasScope(Scopes.Revoke))
                 return Problems.Problem(403, "forbidden", "Forbidden", $"service token {user.Actor()} lacks the 'revoke' scope a revocation needs");
-            return await StartAsync(s, name, flow, body.Value.IdempotencyKey, body.Value.ForceRevoke, user, ct).ConfigureAwait(false);
+            return await StartAsync(s, name, flow, body.Value.IdempotencyKey, body.Value.ForceRevoke, user, ct, body.Value.Adopt).ConfigureAwait(false);
         }).RequireScope(Scopes.Rotate).WithTags("rotations");
 
         app.MapPost("/tokens/{name}/revoke", async (string name, HttpRequest req, ClaimsPrincipal user, CancellationToken ct) =>
@@ -92,11 +94,11 @@ internal static class TokenEndpoints
     internal static string DisabledReason(ServerServices s) =>
         s.RotationDisabledReason ?? "the rotation_enabled flag (velvet_v2_rotation) is off: use the vendor's manual procedure";
 
-    private static async Task<IResult> StartAsync(ServerServices s, string name, FlowType flow, string? key, bool force, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> StartAsync(ServerServices s, string name, FlowType flow, string? key, bool force, ClaimsPrincipal user, CancellationToken ct, bool adopt = false)
     {
         var started = await s.Service.StartAsync(new StartRequest
         {
-            CredentialName = name, Flow = flow, IdempotencyKey = key, ForceRevoke = force, Actor = user.Actor(),
+            CredentialName = name, Flow = flow, IdempotencyKey = key, ForceRevoke = force, Actor = user.Actor(), Adopt = adopt, Secrets = s.Runner.Secrets,
         }, ct).ConfigureAwait(false);
         if (!started.IsOk) return Problems.From(started.Error);
         var job = started.Value.Job;

@@ -3,10 +3,12 @@ namespace Velvet.Server.Http;
 /// <summary><c>POST /tokens/{name}/rotate</c> (the team's kickoff body).</summary>
 public sealed record RotateBody
 {
-    /// <summary>testing | operational | revocation (default operational).</summary>
+    /// <summary>testing | operational | revocation | provision (default operational).</summary>
     public string? FlowType { get; init; }
     public string? IdempotencyKey { get; init; }
     public bool ForceRevoke { get; init; }
+    /// <summary>provision only: overwrite consumers that already hold a value.</summary>
+    public bool Adopt { get; init; }
 }
 
 /// <summary><c>POST /tokens/{name}/revoke</c>: emergency revocation; the credential name typed back is required.</summary>

@@ -9,7 +9,7 @@ namespace Velvet.Vendors.DotenvFile;
 /// A local dotenv file holding one copy of a credential under one key. Push rewrites only that key's line,
 /// atomically and keeping the file's mode; validate compares fingerprints, never values.
 /// </summary>
-public sealed class DotenvFileConsumer : IConsumerAdapter, IHeldValueReader
+public sealed class DotenvFileConsumer : IConsumerAdapter, IHeldValueReader, IValuePresence
 {
     public const string KindName = "dotenv-file";
     private const UnixFileMode NewFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -70,6 +70,15 @@ public sealed class DotenvFileConsumer : IConsumerAdapter, IHeldValueReader
         return Task.FromResult(string.Equals(fingerprint, ctx.ExpectedFingerprint, StringComparison.Ordinal)
             ? Outcome.Ok($"{_options.Path}: {_options.Key} holds {fingerprint}")
             : Outcome.Permanent($"{_options.Path}: {_options.Key} holds a different value (fingerprint {fingerprint}, expected {ctx.ExpectedFingerprint})"));
+    }
+
+    /// <summary>Provision check: a missing file, key or empty value is absent; an unreadable file is unknown.</summary>
+    public Task<PresenceResult> PresenceAsync(ConsumerContext ctx, CancellationToken ct)
+    {
+        var held = ReadHeld();
+        if (held.Value is not null) return Task.FromResult(new PresenceResult(Presence.Present, $"{_options.Path} has {_options.Key} ({held.Value.Fingerprint})"));
+        var unreadable = held.Problem!.Kind == OutcomeKind.Transient || held.Problem.Message!.Contains("permission denied", StringComparison.Ordinal);
+        return Task.FromResult(new PresenceResult(unreadable ? Presence.Unknown : Presence.Absent, held.Problem.Message!));
     }
 
     /// <summary>The key's value in the file now, registered with the masker before anything could print it.</summary>

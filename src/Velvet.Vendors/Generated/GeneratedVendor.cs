@@ -35,6 +35,8 @@ public sealed class GeneratedVendor : ICredentialVendor
         try { state = _store.Read(ctx.CredentialName); }
         catch (GeneratedStateException ex) { return Task.FromResult(new VerifyResult(Outcome.Permanent(ex.Message))); }
 
+        if (ctx.Provisioning)
+            return Task.FromResult(Provisioning(ctx, state));
         if (state.Current is { } current)
             return Task.FromResult(new VerifyResult(Outcome.Ok($"current credential {current.Id} ({current.Fingerprint})"), current.Id));
         if (state.Ids.Count == 0 && _options.Bootstrap)
@@ -44,6 +46,11 @@ public sealed class GeneratedVendor : ICredentialVendor
             : $"no current credential recorded for {ctx.CredentialName}; all {state.Ids.Count} recorded ids are revoked. Rotating now would have no working credential to fall back on; investigate, then clear {_store.PathFor(ctx.CredentialName)} and set bootstrap: \"true\" to start over";
         return Task.FromResult(new VerifyResult(Outcome.Permanent(why)));
     }
+
+    /// <summary>Provision flow: the minting identity is this process and its state file, which was just read.</summary>
+    private VerifyResult Provisioning(VendorContext ctx, GeneratedState state) => new(Outcome.Ok(state.Current is { } current
+        ? $"state {_store.PathFor(ctx.CredentialName)} is readable; it already records {current.Id}, which provisioning leaves alone (rotate to replace it)"
+        : $"state {_store.PathFor(ctx.CredentialName)} is readable and records no credential yet; the mint records the first"));
 
     public async Task<MintResult> MintAsync(VendorContext ctx, SecretValue? prepared, CancellationToken ct)
     {

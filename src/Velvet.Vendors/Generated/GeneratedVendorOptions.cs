@@ -3,13 +3,13 @@ using Velvet.Core.Manifest;
 namespace Velvet.Vendors.Generated;
 
 /// <summary>Settings of a <c>generated</c> credential: password policy, where its state lives, and whether an empty state may verify.</summary>
-public sealed record GeneratedVendorOptions(PasswordPolicy Policy, string StateDirectory, bool Bootstrap)
+public sealed record GeneratedVendorOptions(SecretPolicy Policy, string StateDirectory, bool Bootstrap)
 {
     public static GeneratedVendorOptions FromSpec(CredentialSpec credential, string defaultStateDirectory)
     {
         var owner = $"credential {credential.TokenName} (vendor generated)";
         var vendor = credential.Vendor;
-        var policy = PasswordPolicy.FromSettings(owner, vendor.Setting("length"), vendor.Setting("alphabet"));
+        var policy = SecretPolicy.FromSettings(owner, vendor.Setting);
         var dir = vendor.Setting("state_dir");
         if (dir is not null && string.IsNullOrWhiteSpace(dir))
             throw new AdapterSettingsException($"{owner}: setting state_dir is empty; name a directory or remove the setting to use the default");

@@ -11,7 +11,7 @@ namespace Velvet.Vendors.Heroku;
 /// var of the app, so it is disposed unread. Validate: read the vars back and compare our key's fingerprint only.
 /// A deleted app (404) skips the row with the reason instead of failing it forever.
 /// </summary>
-public sealed class HerokuConfigVarConsumer : IConsumerAdapter
+public sealed class HerokuConfigVarConsumer : IConsumerAdapter, IValuePresence
 {
     public const string KindName = "heroku-config-var";
     private readonly HerokuConfigVarOptions _options;
@@ -49,16 +49,34 @@ public sealed class HerokuConfigVarConsumer : IConsumerAdapter
         }
     }
 
+    /// <summary>Provision check: reads the app's vars (fingerprint of our key only).</summary>
+    public async Task<PresenceResult> PresenceAsync(ConsumerContext ctx, CancellationToken ct)
+    {
+        if (Auth(ctx) is not { } auth) return new PresenceResult(Presence.Unknown, NoAuth().Message!);
+        var answer = await ReadBackAsync(auth, ct).ConfigureAwait(false);
+        if (answer.Status == 404) return new PresenceResult(Presence.Unknown, AppGone().Message!);
+        if (!answer.IsSuccess) return new PresenceResult(Presence.Unknown, $"config vars of {_options.App} could not be read: {answer.Outcome.Message}");
+        return answer.Value!.Fingerprint is { } held
+            ? new PresenceResult(Presence.Present, $"{_options.Key} is set on {_options.App} ({held})")
+            : new PresenceResult(Presence.Absent, $"{_options.Key} is not set on {_options.App}");
+    }
+
+    private Task<HerokuAnswer<ReadBack>> ReadBackAsync(SecretValue auth, CancellationToken ct)
+    {
+        var key = _options.Key;
+        return _client.SendAsync(HttpMethod.Get, _path, auth, _options.AuthTokenName, null, root =>
+            root.ValueKind != JsonValueKind.Object ? null
+            : root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? new ReadBack(Fingerprints.Sha256(v.GetString()!))
+            : new ReadBack(null), ct);
+    }
+
     public async Task<Outcome> ValidateAsync(ConsumerContext ctx, CancellationToken ct)
     {
         if (ctx.ExpectedFingerprint is not { } expected)
             return Outcome.Confirm($"no fingerprint of the new value to compare with: confirm manually that {_options.App} has the new {_options.Key}");
         if (Auth(ctx) is not { } auth) return NoAuth();
         var key = _options.Key;
-        var answer = await _client.SendAsync(HttpMethod.Get, _path, auth, _options.AuthTokenName, null, root =>
-            root.ValueKind != JsonValueKind.Object ? null
-            : root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? new ReadBack(Fingerprints.Sha256(v.GetString()!))
-            : new ReadBack(null), ct).ConfigureAwait(false);
+        var answer = await ReadBackAsync(auth, ct).ConfigureAwait(false);
         if (answer.Status == 404) return AppGone();
         if (!answer.IsSuccess) return answer.Outcome;
         return answer.Value!.Fingerprint switch

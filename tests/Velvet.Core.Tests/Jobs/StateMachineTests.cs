@@ -131,6 +131,7 @@ public class StateMachineTests
     {
         { Verifying, StepOutcome.Succeeded, Verified }, { Verifying, StepOutcome.Failed, VerifyFailed },
         { Verified, StepOutcome.Succeeded, Done },
+        { Validated, StepOutcome.Succeeded, Done }, // provision flow: nothing to revoke
         { Minting, StepOutcome.Succeeded, Minted }, { Minting, StepOutcome.Failed, MintFailed },
         { Minted, StepOutcome.Advance, Distributing },
         { Distributing, StepOutcome.Succeeded, Distributed }, { Distributing, StepOutcome.Partial, DistributePartial },

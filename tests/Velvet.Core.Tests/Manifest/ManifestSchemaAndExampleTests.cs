@@ -13,7 +13,7 @@ public class ManifestSchemaAndExampleTests
         // seeds.velvet.yaml uses the vendor kinds (heroku-token, infisical-secret, …), which Velvet.Vendors registers;
         // Velvet.Cli.Tests checks it against the built-in catalog. The rest use only the kinds in TestKinds.
         var files = Directory.GetFiles(RepoFiles.Path("examples"), "*.y*ml", SearchOption.AllDirectories)
-            .Where(f => System.IO.Path.GetFileName(f) != "seeds.velvet.yaml");
+            .Where(f => System.IO.Path.GetFileName(f) is not ("seeds.velvet.yaml" or "lifecycle.velvet.yaml"));
         return [.. files.Select(f => System.IO.Path.GetRelativePath(RepoFiles.Root, f))];
     }
 
