@@ -69,6 +69,10 @@ public static class JobStoreFactory
     public static ISubscriberStore Subscribers(IJobStore store) => store as ISubscriberStore
         ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store subscribers; open the store with JobStoreFactory.Open", nameof(store));
 
+    /// <summary>The notification outbox of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
+    public static INotificationStore Notifications(IJobStore store) => store as INotificationStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} has no notification outbox; open the store with JobStoreFactory.Open", nameof(store));
+
     private static bool LooksLikeConnectionString(string s) =>
         s.Contains('=', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal);
 

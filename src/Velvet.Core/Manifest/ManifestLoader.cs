@@ -41,6 +41,7 @@ public static partial class ManifestLoader
         var credentials = ReadCredentials(root, kinds, errors);
         var consumers = ReadConsumers(root, kinds, errors);
         var resolved = CheckReferences(credentials, consumers, errors);
+        var notifications = ReadNotifications(root, errors);
         if (errors.Count > 0)
         {
             return new ManifestLoadResult(null, errors.Sorted());
@@ -51,6 +52,7 @@ public static partial class ManifestLoader
             SourcePath = fileName,
             Credentials = credentials.Select(c => c.Spec).ToList(),
             Consumers = resolved,
+            Notifications = notifications,
         };
         return new ManifestLoadResult(manifest, []);
     }
