@@ -57,6 +57,7 @@ public static class VelvetServer
         builder.Services.AddHostedService<JobStatusGauge>();
         builder.Services.AddHostedService<RegistryReloader>();
         if (services.RunWorker) builder.Services.AddHostedService<WorkerService>();
+        if (services.RunWorker && services.Notifier is not null) builder.Services.AddHostedService<NotificationService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
