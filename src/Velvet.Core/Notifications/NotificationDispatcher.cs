@@ -72,8 +72,8 @@ public sealed class NotificationDispatcher
         var now = _time.GetUtcNow();
         foreach (var stuck in StuckDetector.Find(open, now, Options.StuckAfter))
         {
-            // verify_failed has its own event; the key keeps the stuck one to once per job per status visit.
-            if (stuck.Job.Status == JobStatus.VerifyFailed) continue;
+            // verify_failed and rev_leaked have their own event already; the key keeps the rest to once per job per status visit.
+            if (NotificationKinds.ForStatus(stuck.Job.Status) is not null) continue;
             await _outbox.EnqueueNotificationAsync(NotificationEvent.Stuck(stuck.Job, stuck.Reason, now), ct).ConfigureAwait(false);
         }
     }
