@@ -65,7 +65,11 @@ internal sealed class EmailChannel(ChannelSpec spec, ISecretSource secrets) : IN
         foreach (var to in (Spec.Setting("to") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             mail.To.Add(MailboxAddress.Parse(to));
         mail.Subject = "[Velvet] " + m.Title;
-        if (m.Severity == "sev1") mail.Priority = MessagePriority.Urgent;
+        if (m.Severity == "sev1")
+        {
+            mail.Priority = MessagePriority.Urgent;
+            mail.XPriority = XMessagePriority.Highest;
+        }
         if (m.EventKey is { } key) mail.Headers.Add("X-Velvet-Delivery", key);
         mail.Body = new TextPart("plain") { Text = MessageFormat.PlainText(m) };
         return mail;
