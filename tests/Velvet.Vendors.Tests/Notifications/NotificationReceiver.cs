@@ -27,6 +27,7 @@ public sealed class NotificationReceiver : IAsyncLifetime
     private WebApplication? _app;
     private readonly ConcurrentDictionary<string, Answer> _answers = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ReceivedPost> _received = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Answer>> _once = new(StringComparer.Ordinal);
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
@@ -40,6 +41,9 @@ public sealed class NotificationReceiver : IAsyncLifetime
 
     /// <summary>From now on, requests for <paramref name="key"/> get <paramref name="answer"/>.</summary>
     public void Answer(string key, Answer answer) => _answers[key] = answer;
+
+    /// <summary>The next request for <paramref name="key"/> gets <paramref name="answer"/> (queued; then the usual answer again).</summary>
+    public void AnswerOnce(string key, Answer answer) => _once.GetOrAdd(key, _ => new ConcurrentQueue<Answer>()).Enqueue(answer);
 
     public IReadOnlyList<ReceivedPost> Received(string key) => _received.Where(r => r.Key == key).ToList();
 
@@ -64,7 +68,7 @@ public sealed class NotificationReceiver : IAsyncLifetime
         using var reader = new StreamReader(ctx.Request.Body);
         var body = await reader.ReadToEndAsync(ctx.RequestAborted);
         _received.Enqueue(new ReceivedPost(key, ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
-        var answer = _answers.GetValueOrDefault(key, normal);
+        var answer = _once.TryGetValue(key, out var queue) && queue.TryDequeue(out var once) ? once : _answers.GetValueOrDefault(key, normal);
         ctx.Response.StatusCode = answer.Status;
         if (answer.RetryAfterSeconds is { } ra) ctx.Response.Headers.RetryAfter = ra.ToString(CultureInfo.InvariantCulture);
         if (answer.Body.Length > 0)
