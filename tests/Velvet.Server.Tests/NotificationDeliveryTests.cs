@@ -93,7 +93,7 @@ public sealed class NotificationDeliveryTests(NotificationReceiver receiver) : I
                   channels:
                     - name: pager
                       kind: webhook
-                      url: {receiver.Hook(hookKey)}
+                      url_secret: PAGER_URL
                     - name: ops
                       kind: slack_webhook
                       url_secret: OPS_WEBHOOK
@@ -102,6 +102,7 @@ public sealed class NotificationDeliveryTests(NotificationReceiver receiver) : I
             s => s with { RunWorker = false });
         var h = api.Engine; // seeded by the harness
         h.Secrets.Set("OPS_WEBHOOK", new SecretValue(receiver.SlackWebhook(opsKey).ToString()));
+        h.Secrets.Set("PAGER_URL", new SecretValue(receiver.Hook(hookKey).ToString())); // its path is the secret part
         var job = await h.StartJobAsync();
         var aborted = (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.Abort, Actor = "carol", Reason = "test" })).Unwrap();
         Assert.Equal(JobStatus.Aborted, aborted.Status);
@@ -131,6 +132,8 @@ public sealed class NotificationDeliveryTests(NotificationReceiver receiver) : I
         Assert.StartsWith("degraded: pager failing since", line, StringComparison.Ordinal);
         Assert.Contains("500 internal server error", line, StringComparison.Ordinal);
         Assert.DoesNotContain("ops", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(hookKey, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(hookKey, string.Join("\n", api.ServerLogs.Lines), StringComparison.Ordinal);
 
         receiver.Answer(hookKey, new Answer(204, ""));
         for (var i = 0; i < 20 && receiver.Received(hookKey).Count == attempts.Count; i++)
