@@ -144,4 +144,36 @@ public sealed class NotificationDeliveryTests(NotificationReceiver receiver) : I
         ready = await ApiHarness.JsonAsync(await api.Anonymous.GetAsync("/readyz", Ct));
         Assert.Equal("ok: 2 channel(s)", ready.GetProperty("checks").GetProperty("notifications").GetString());
     }
+
+    [Fact]
+    public async Task The_server_hosts_the_dispatcher_beside_its_worker()
+    {
+        var key = NotificationReceiver.NewKey();
+        NotificationDispatcher? dispatcher = null;
+        await using var api = await ApiHarness.StartAsync(
+            (d, u) => Harness.DefaultManifest(d, u) + $"""
+
+                notifications:
+                  channels:
+                    - name: pager
+                      kind: webhook
+                      url: {receiver.Hook(key)}
+                """,
+            s => s with
+            {
+                Notifier = dispatcher = new NotificationDispatcher((INotificationStore)s.Store, s.Store,
+                    NotificationChannels.CreateAll(s.Manifest.Notifications, new Velvet.Vendors.Local.DictionarySecretSource(s.Masker), Http, TimeProvider.System),
+                    s.Masker, Options() with { PollInterval = TimeSpan.FromMilliseconds(100) }, TimeProvider.System, NullLogger.Instance),
+            });
+        Assert.NotNull(dispatcher);
+        var job = await api.Engine.StartJobAsync();
+        (await api.Engine.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.Abort, Actor = "carol" })).Unwrap();
+
+        // No pass is driven here: the hosted service's own loop must pick the event up (bounded wait, no timing asserted).
+        for (var i = 0; i < 200 && receiver.Received(key).Count == 0; i++) await Task.Delay(50, Ct);
+
+        var post = Assert.Single(receiver.Received(key));
+        Assert.Equal("aborted", post.Headers["X-Velvet-Event"]);
+        Assert.Contains(job.JobId.ToString(), post.Body, StringComparison.Ordinal);
+    }
 }
