@@ -18,7 +18,7 @@ internal abstract class HttpChannel(ChannelSpec spec, HttpClient http, TimeProvi
     public abstract Task<Outcome> SendAsync(NotificationMessage message, CancellationToken ct);
 
     /// <summary>POSTs <paramref name="body"/>; <paramref name="judge"/> reads a 2xx answer (null = 2xx is success).</summary>
-    protected async Task<Outcome> PostAsync(Uri url, byte[] body, Action<HttpRequestMessage>? headers, Func<HttpResponseMessage, Task<Outcome>>? judge, CancellationToken ct)
+    protected async Task<Outcome> PostAsync(Uri url, byte[] body, Action<HttpRequestMessage>? headers, Func<HttpResponseMessage, CancellationToken, Task<Outcome>>? judge, CancellationToken ct)
     {
         // The URL may be a secret (Slack webhook): messages show only scheme, host and the channel's name.
         var call = $"channel {Name} ({Spec.Kind}): POST {url.Scheme}://{url.Authority}";
@@ -37,7 +37,7 @@ internal abstract class HttpChannel(ChannelSpec spec, HttpClient http, TimeProvi
         using (response)
         {
             var status = (int)response.StatusCode;
-            if (status is >= 200 and <= 299) return judge is null ? Outcome.Ok($"{call}: {status}") : await judge(response).ConfigureAwait(false);
+            if (status is >= 200 and <= 299) return judge is null ? Outcome.Ok($"{call}: {status}") : await judge(response, ct).ConfigureAwait(false);
             if (HttpOutcomes.IsTransient(status)) return HttpOutcomes.Transient(response, call, Time);
             return HttpOutcomes.Permanent(response, call, $"{status} {HttpOutcomes.Reason(status)}: {Advice(status)}");
         }

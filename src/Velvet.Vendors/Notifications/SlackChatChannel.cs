@@ -33,12 +33,12 @@ internal sealed partial class SlackChatChannel(ChannelSpec spec, ISecretSource s
         return await PostAsync(url, body, r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token!.Reveal()), JudgeAsync, ct).ConfigureAwait(false);
     }
 
-    private async Task<Outcome> JudgeAsync(HttpResponseMessage response)
+    private async Task<Outcome> JudgeAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var answer = await HttpJson.ReadAsync(response, root => root.ValueKind == JsonValueKind.Object
             ? new Answer(root.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True,
                 root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null)
-            : null, CancellationToken.None).ConfigureAwait(false);
+            : null, ct).ConfigureAwait(false);
         var call = $"channel {Name} (slack_chat)";
         if (answer is null) return Outcome.Transient($"{call}: Slack answered 200 with a body that is not its JSON; retry");
         if (answer.Ok) return Outcome.Ok($"{call}: ok");
