@@ -33,6 +33,7 @@ namespace Velvet.Cli
             root.Subcommands.Add(DemoCommand.Build(io));
             root.Subcommands.Add(DsnCommands.Build(io));
             root.Subcommands.Add(EnvCommands.Build(io));
+            root.Subcommands.Add(NotificationsCommands.Build(io));
             return root;
         }
 

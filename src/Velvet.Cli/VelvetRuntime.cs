@@ -31,6 +31,8 @@ internal sealed class VelvetRuntime : IAsyncDisposable
     public required ILoggerFactory LoggerFactory { get; init; }
     /// <summary>The subscriber registry when the store has one (both of Velvet's stores do).</summary>
     public SubscriberRegistry? Registry { get; init; }
+    /// <summary>Where current values and channel secrets (notifications) are read: the vault consumer, else VELVET_SECRET_*.</summary>
+    public ISecretSource? Secrets { get; init; }
 
     public static async Task<VelvetRuntime> OpenAsync(ParseResult parse, CancellationToken ct, ISecretSource? secrets = null, Func<string, string?>? environment = null)
     {
@@ -75,7 +77,7 @@ internal sealed class VelvetRuntime : IAsyncDisposable
         return new VelvetRuntime
         {
             Manifest = manifest, Store = store, Service = service, Runner = runner, Masker = masker,
-            Env = appEnv, Actor = actor, LoggerFactory = loggerFactory, Registry = registry,
+            Env = appEnv, Actor = actor, LoggerFactory = loggerFactory, Registry = registry, Secrets = secrets,
         };
     }
 

@@ -37,4 +37,6 @@ public sealed record ServerServices
     public Velvet.Core.Registry.SubscriberRegistry? Registry { get; init; }
     /// <summary>How often a replica checks whether another one changed the subscribers table.</summary>
     public TimeSpan RegistryPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Sends the notification outbox (docs/notifications.md); null = this replica sends none.</summary>
+    public Velvet.Core.Notifications.NotificationDispatcher? Notifier { get; init; }
 }

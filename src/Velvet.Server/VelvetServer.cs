@@ -58,6 +58,7 @@ public static class VelvetServer
         builder.Services.AddHostedService<RegistryReloader>();
         if (services.RunWorker) builder.Services.AddHostedService<WorkerService>();
         if (services.RunWorker) builder.Services.AddHostedService<PlanWorkerService>();
+        if (services.RunWorker && services.Notifier is not null) builder.Services.AddHostedService<NotificationService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

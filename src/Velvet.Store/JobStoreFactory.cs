@@ -76,6 +76,9 @@ public static class JobStoreFactory
     /// <summary>The rotation-plan side of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
     public static IPlanStore Plans(IJobStore store) => store as IPlanStore
         ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store plans; open the store with JobStoreFactory.Open", nameof(store));
+    /// <summary>The notification outbox of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
+    public static INotificationStore Notifications(IJobStore store) => store as INotificationStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} has no notification outbox; open the store with JobStoreFactory.Open", nameof(store));
 
     private static bool LooksLikeConnectionString(string s) =>
         s.Contains('=', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal);

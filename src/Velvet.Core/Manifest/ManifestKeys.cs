@@ -6,7 +6,12 @@ namespace Velvet.Core.Manifest;
 /// </summary>
 public static class ManifestKeys
 {
-    public static readonly IReadOnlyList<string> Root = ["version", "credentials", "consumers"];
+    public static readonly IReadOnlyList<string> Root = ["version", "credentials", "consumers", "notifications"];
+
+    public static readonly IReadOnlyList<string> Notifications = ["channels", "max_attempts"];
+
+    /// <summary>Keys every channel has; each kind adds its own (<see cref="Notifications.ChannelKinds"/>).</summary>
+    public static readonly IReadOnlyList<string> Channel = ["name", "kind", "events"];
 
     public static readonly IReadOnlyList<string> Credential =
     [

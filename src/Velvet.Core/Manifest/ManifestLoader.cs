@@ -42,6 +42,7 @@ public static partial class ManifestLoader
         var consumers = ReadConsumers(root, kinds, errors);
         var resolved = CheckReferences(credentials, consumers, errors);
         CheckFallbacks(credentials, resolved, errors);
+        var notifications = ReadNotifications(root, errors);
         if (errors.Count > 0)
         {
             return new ManifestLoadResult(null, errors.Sorted());
@@ -52,6 +53,7 @@ public static partial class ManifestLoader
             SourcePath = fileName,
             Credentials = credentials.Select(c => c.Spec).ToList(),
             Consumers = resolved,
+            Notifications = notifications,
         };
         return new ManifestLoadResult(manifest, []);
     }

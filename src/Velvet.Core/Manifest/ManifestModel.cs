@@ -7,6 +7,8 @@ public sealed record VelvetManifest
     public required string SourcePath { get; init; }
     public required IReadOnlyList<CredentialSpec> Credentials { get; init; }
     public required IReadOnlyList<ConsumerSpec> Consumers { get; init; }
+    /// <summary>Where notifications go (the <c>notifications:</c> section); no channels when absent.</summary>
+    public Notifications.NotificationSettings Notifications { get; init; } = Velvet.Core.Notifications.NotificationSettings.None;
 
     public CredentialSpec? FindCredential(string tokenName) =>
         Credentials.FirstOrDefault(c => string.Equals(c.TokenName, tokenName, StringComparison.Ordinal));

@@ -19,7 +19,8 @@ internal static class HealthEndpoints
             try
             {
                 await s.Store.ListJobsAsync(new JobQuery { Limit = 1 }, ct).ConfigureAwait(false);
-                return Results.Ok(new { service = "velvet", status = "ready", checks = new { store = "ok" } });
+                var notifications = await NotificationReadiness.CheckAsync(s, ct).ConfigureAwait(false);
+                return Results.Ok(new { service = "velvet", status = "ready", checks = new { store = "ok", notifications } });
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -36,6 +36,7 @@ public sealed partial class PostgresJobStore
             {
                 foreach (var row in rows) batch.BatchCommands.Add(PgStatements.UpsertRow(row));
                 foreach (var e in events) batch.BatchCommands.Add(PgStatements.InsertEvent(e));
+                EnqueueTransition(batch, stored);
                 // A finished job must not keep the new value at rest (SPEC §4); same transaction as the status change.
                 if (stored.Status.IsTerminal())
                     batch.BatchCommands.Add(PgStatements.Command("DELETE FROM job_secrets WHERE job_id = $1", P(updated.JobId)));

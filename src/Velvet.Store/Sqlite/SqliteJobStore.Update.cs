@@ -39,6 +39,7 @@ public sealed partial class SqliteJobStore
             }
             foreach (var row in rows) w.UpsertRow(tx, row);
             foreach (var e in events) w.InsertEvent(tx, e);
+            EnqueueTransition(w, tx, stored);
             if (stored.Status.IsTerminal())
             {
                 // A finished job must not keep the new value at rest (SPEC §4); same transaction as the status change.

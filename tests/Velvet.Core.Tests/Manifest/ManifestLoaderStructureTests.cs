@@ -117,7 +117,7 @@ public class ManifestLoaderStructureTests
             owners: [platform]
             """);
 
-        Assert.Equal(["5:1: manifest: unknown key \"owners\" — fix: remove it; the keys here are: version, credentials, consumers"], errors);
+        Assert.Equal(["5:1: manifest: unknown key \"owners\" — fix: remove it; the keys here are: version, credentials, consumers, notifications"], errors);
     }
 
     [Fact]
