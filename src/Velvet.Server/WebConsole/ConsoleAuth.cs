@@ -55,6 +55,8 @@ public static class ConsoleAuth
         var claims = new List<Claim>
         {
             new(ClaimTypes.Name, ActorPrefix + user.Name),
+            // Stable across step-up: anti-forgery tokens are bound to this claim, not to the whole claim set.
+            new(ClaimTypes.NameIdentifier, ActorPrefix + user.Name),
             new(UserClaim, user.Name),
             new(ClaimTypes.Role, user.Role.Name()),
         };

@@ -51,6 +51,13 @@ internal static class ConsoleLayout
         return Results.Content(page.Value, "text/html; charset=utf-8");
     }
 
+    public static IResult NotFound(HttpContext http, ServerServices s, string what)
+    {
+        var page = Page(http, s, "Not found", Html.Of($"""<h1>Not found</h1><p class="error">{what}</p><p><a href="{ConsolePaths.Credentials}">Back to the credentials</a></p>"""));
+        http.Response.StatusCode = 404;
+        return page;
+    }
+
     /// <summary>PRODUCTION red, STAGING purple, anything else neutral; plain text, never a link or a switch.</summary>
     public static Html Banner(string env)
     {

@@ -45,6 +45,9 @@ public static class ConsoleModule
         console.MapPost("/sign-out", (Delegate)SignInPage.SignOutAsync).RequireScope(Scopes.Read);
         console.MapPost("/step-up", (HttpContext h, SignInService signIn) => SignInPage.StepUpAsync(h, s, signIn)).RequireScope(Scopes.Read);
         console.MapGet("/credentials", Page(CredentialsPage.ShowAsync)).RequireScope(Scopes.Read);
+        console.MapGet("/credentials/{name}", Page(CredentialPage.ShowAsync)).RequireScope(Scopes.Read);
+        console.MapGet("/jobs/{name}/{jobId}", Page(JobPage.ShowAsync)).RequireScope(Scopes.Read);
+        console.MapGet("/stuck", Page(StuckPage.ShowAsync)).RequireScope(Scopes.Read);
     }
 
     /// <summary>A page handler as a route handler (its IResult is written), with the server's services bound.</summary>
