@@ -24,9 +24,13 @@ public sealed class ConsoleHarness : IAsyncDisposable
     /// <summary>Every log line the server wrote (before its own masking), for the canary checks.</summary>
     public required ListLoggerProvider ServerLogs { get; init; }
 
+    /// <summary>Vendor switches (revoke failing on demand), shared by every vendor the engine creates.</summary>
+    public required ControllableCatalog Catalog { get; init; }
+
     public static async Task<ConsoleHarness> StartAsync(Func<string, string, string>? manifest = null, string env = "test")
     {
-        var engine = await Harness.StartAsync(manifest);
+        ControllableCatalog? catalog = null;
+        var engine = await Harness.StartAsync(manifest, wrap: inner => catalog ??= new ControllableCatalog(inner));
         await engine.SeedAsync();
         var services = new ServerServices
         {
@@ -38,7 +42,7 @@ public sealed class ConsoleHarness : IAsyncDisposable
         var app = VelvetServer.Build(services, ["http://127.0.0.1:0"], b => b.Logging.AddProvider(logs));
         await app.StartAsync(TestContext.Current.CancellationToken);
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var h = new ConsoleHarness { Engine = engine, App = app, BaseUrl = url, ServerLogs = logs };
+        var h = new ConsoleHarness { Catalog = catalog!, Engine = engine, App = app, BaseUrl = url, ServerLogs = logs };
         await h.AddUserAsync("alice", ConsoleRole.Operator);
         await h.AddUserAsync("vera", ConsoleRole.Viewer);
         return h;

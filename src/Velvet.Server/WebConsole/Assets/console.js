@@ -166,7 +166,8 @@
         "distribute_partial", "distribute_failed", "distributed", "validating", "validate_partial", "validate_failed", "validated",
         "revoking", "revoke_failed", "done"];
       const at = order.indexOf(st);
-      const stageOf = (i) => i <= 3 ? 0 : i <= 14 ? 1 : 2;
+      // A gate waits at the start of the stage it opens: verified waits on Stage 2, validated on Stage 3.
+      const stageOf = (i) => i <= 2 ? 0 : i <= 13 ? 1 : 2;
       const current = st === "aborted" ? -1 : stageOf(at);
       for (let i = 0; i < 3; i++) {
         if (st === "done" || i < current) set(i, "done");
