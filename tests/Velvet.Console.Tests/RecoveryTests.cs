@@ -50,6 +50,15 @@ public sealed class RecoveryTests(BrowserFixture browser)
         await page.VerifyAndMintAsync();
         await page.ExpectStatusAsync("distribute_partial");
 
+        // The stuck-jobs panel lists it as waiting on a person, with a way back to its wizard.
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Stuck jobs" }).ClickAsync();
+        var stuck = page.Locator("#stuck tr", new() { HasText = Harness.Cred });
+        await Expect(stuck).ToContainTextAsync("distribute_partial needs an operator");
+        await Expect(stuck).ToContainTextAsync("console:alice");
+        await tab.ScreenshotAsync("stuck-jobs");
+        await stuck.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "open the Stage Wizard" }).ClickAsync();
+        await page.ExpectStatusAsync("distribute_partial");
+
         await page.Button("Abort…").ClickAsync();
         var before = page.Locator("#abort-before");
         await Expect(before).ToContainTextAsync("sync them back to the old value");

@@ -39,7 +39,7 @@ public sealed class RevocationTests(BrowserFixture browser)
         await Expect(page.Locator("#leaks")).ToBeVisibleAsync();
         await Expect(page.Locator("#leak-list")).ToHaveTextAsync("search");
         await Expect(page.Locator("#leaks")).ToContainTextAsync("Re-validate");
-        await Expect(page.Row("billing").Locator("[data-col=validate_status] .cell")).ToHaveTextAsync("succeeded");
+        await Expect(page.Row("billing").Locator("[data-col=validate_status] .cell")).ToHaveTextAsync("refused");
         await tab.ScreenshotAsync("revocation-leaked");
 
         // The leak is fixed at the consumer; probe again. The two files without a healthcheck need a person.

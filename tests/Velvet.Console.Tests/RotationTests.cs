@@ -48,6 +48,22 @@ public sealed class RotationTests(BrowserFixture browser)
         await Expect(page.Locator("#stages li").Nth(2)).ToContainTextAsync("done");
 
         var job = await server.Engine.Service.GetAsync(page.JobId(), TestContext.Current.CancellationToken);
+        await page.GotoAsync("/console/credentials");
+        var row = page.Locator("#credentials tr", new() { HasText = Harness.Cred });
+        await Expect(row.Locator(".status")).ToHaveTextAsync("done");
+        await Expect(row).Not.ToContainTextAsync("never");
+        await tab.ScreenshotAsync("credentials-after-rotation");
+
+        // The credential's history: who did what, when, with what outcome.
+        await row.GetByRole(AriaRole.Link, new() { Name = Harness.Cred }).ClickAsync();
+        var history = page.Locator("#history details").First;
+        await history.Locator("summary").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var revoke = history.Locator("tr", new() { HasText = "proceed_revoke" });
+        await Expect(revoke).ToContainTextAsync("console:alice");
+        await Expect(revoke).ToContainTextAsync("validated → revoking");
+        await Expect(history.Locator("tr", new() { HasText = "revoking → done" })).ToHaveCountAsync(1);
+        await tab.ScreenshotAsync("credential-history");
         Assert.Equal("ROT-2026-11-API_TOKEN", job!.Details.TicketId);
         Assert.Equal("console:alice", job.Details.RevokeConfirmedBy);
     }

@@ -92,7 +92,8 @@
     const cellClass = (st) => st === "in_progress" ? "in-progress"
       : okStates.has(st) ? "ok" : st === "failed" ? "failed" : st === "leaked" ? "leaked"
       : st === "needs_confirm" ? "needs-confirm" : "pending";
-    const cellText = (st) => ({
+    // In a revocation the probe succeeds when the consumer is refused: say so.
+    const cellText = (st) => (flow === "revocation" && st === "succeeded" ? "refused" : null) ?? ({
       in_progress: "in progress", succeeded: "succeeded", confirmed: "confirmed", skipped: "skipped", failed: "failed",
       leaked: "LEAKED", needs_confirm: "needs confirm", pending: "pending",
     })[st] ?? st;
