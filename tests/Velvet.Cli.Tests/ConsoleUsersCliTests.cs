@@ -9,9 +9,7 @@ public class ConsoleUsersCliTests
 {
     private static CliRun StoreOnly()
     {
-        var dir = Directory.CreateTempSubdirectory("velvet-console-users-").FullName;
-        var run = new CliRun { Dir = dir };
-        run.Env["VELVET_STORE"] = "sqlite:" + Path.Combine(dir, "velvet.db");
+        var run = TokensCliTests.StoreOnly();
         run.Env["VELVET_ACTOR"] = "root";
         return run;
     }

@@ -14,8 +14,7 @@ public sealed class AccessTests(BrowserFixture browser)
     {
         await using var server = await ConsoleHarness.StartAsync();
         var job = await server.Engine.StartJobAsync();
-        await using var tab = await ConsolePage.OpenAsync(browser, server);
-        await tab.SignInAsync("vera");
+        await using var tab = await ConsolePage.SignedInAsync(browser, server, "vera");
         var page = tab.Page;
         await Expect(page.Locator(".who")).ToContainTextAsync("vera (viewer)");
 
@@ -38,8 +37,7 @@ public sealed class AccessTests(BrowserFixture browser)
     public async Task A_post_without_the_anti_forgery_token_is_refused_and_a_revoke_without_step_up_is_refused()
     {
         await using var server = await ConsoleHarness.StartAsync();
-        await using var tab = await ConsolePage.OpenAsync(browser, server);
-        await tab.SignInAsync("alice");
+        await using var tab = await ConsolePage.SignedInAsync(browser, server, "alice");
         var page = tab.Page;
         await page.GotoAsync($"/console/credentials/{Harness.Cred}");
 
@@ -71,8 +69,7 @@ public sealed class AccessTests(BrowserFixture browser)
     public async Task The_console_works_from_the_keyboard_and_fits_a_phone_width()
     {
         await using var server = await ConsoleHarness.StartAsync();
-        await using var tab = await ConsolePage.OpenAsync(browser, server, 390, 844);
-        await tab.SignInAsync("alice");
+        await using var tab = await ConsolePage.SignedInAsync(browser, server, "alice", 390, 844);
         var page = tab.Page;
         await page.GotoAsync($"/console/credentials/{Harness.Cred}");
         for (var i = 0; i < 12 && await page.EvaluateAsync<string>("document.activeElement?.textContent ?? ''") != "Start rotation"; i++)

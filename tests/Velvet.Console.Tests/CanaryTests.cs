@@ -16,8 +16,7 @@ public sealed class CanaryTests(BrowserFixture browser)
     {
         var canary = "CANARY-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         await using var server = await ConsoleHarness.StartAsync((d, u) => Harness.DefaultManifest(d, u, mode: "operator_manual"));
-        await using var tab = await ConsolePage.OpenAsync(browser, server);
-        await tab.SignInAsync("alice");
+        await using var tab = await ConsolePage.SignedInAsync(browser, server, "alice");
         var page = tab.Page;
         var html = new List<string>();
 

@@ -12,8 +12,7 @@ public sealed class RecoveryTests(BrowserFixture browser)
     public async Task A_failed_consumer_turns_red_with_its_scrubbed_error_and_Retry_failed_turns_it_green()
     {
         await using var server = await ConsoleHarness.StartAsync();
-        await using var tab = await ConsolePage.OpenAsync(browser, server);
-        await tab.SignInAsync("alice");
+        await using var tab = await ConsolePage.SignedInAsync(browser, server, "alice");
         var page = tab.Page;
         server.Engine.Apps.For("billing").UpdateStatus = 500;
         await page.StartRotationAsync(Harness.Cred);
@@ -42,8 +41,7 @@ public sealed class RecoveryTests(BrowserFixture browser)
     public async Task Abort_shows_what_stays_behind_before_and_the_residual_state_with_cleanup_steps_after()
     {
         await using var server = await ConsoleHarness.StartAsync();
-        await using var tab = await ConsolePage.OpenAsync(browser, server);
-        await tab.SignInAsync("alice");
+        await using var tab = await ConsolePage.SignedInAsync(browser, server, "alice");
         var page = tab.Page;
         server.Engine.Apps.For("search").UpdateStatus = 503;
         await page.StartRotationAsync(Harness.Cred);
@@ -79,8 +77,7 @@ public sealed class RecoveryTests(BrowserFixture browser)
     public async Task Revoke_failed_offers_Retry_revoke_and_Mark_manually_revoked_which_needs_the_old_credential_id()
     {
         await using var server = await ConsoleHarness.StartAsync();
-        await using var tab = await ConsolePage.OpenAsync(browser, server);
-        await tab.SignInAsync("alice");
+        await using var tab = await ConsolePage.SignedInAsync(browser, server, "alice");
         var page = tab.Page;
         server.Catalog.RevokeFails = true;
         await page.StartRotationAsync(Harness.Cred);

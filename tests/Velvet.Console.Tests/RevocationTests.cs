@@ -12,8 +12,7 @@ public sealed class RevocationTests(BrowserFixture browser)
     public async Task A_leaking_consumer_is_highlighted_with_what_to_do_and_the_job_finishes_after_the_fix_and_manual_confirms()
     {
         await using var server = await ConsoleHarness.StartAsync();
-        await using var tab = await ConsolePage.OpenAsync(browser, server);
-        await tab.SignInAsync("alice");
+        await using var tab = await ConsolePage.SignedInAsync(browser, server, "alice");
         var page = tab.Page;
         server.Engine.Apps.For("search").HealthStatus = 200; // keeps accepting whatever it holds: a leak
 

@@ -14,8 +14,7 @@ public sealed class RotationTests(BrowserFixture browser)
     public async Task Rotation_rows_turn_green_live_and_the_revoke_gate_refuses_a_wrong_name_and_an_empty_ticket_then_passes_with_step_up()
     {
         await using var server = await ConsoleHarness.StartAsync();
-        await using var tab = await ConsolePage.OpenAsync(browser, server);
-        await tab.SignInAsync("alice");
+        await using var tab = await ConsolePage.SignedInAsync(browser, server, "alice");
         var page = tab.Page;
         await page.StartRotationAsync(Harness.Cred);
         await Expect(page.Button("Proceed to mint")).ToBeHiddenAsync();

@@ -35,6 +35,14 @@ public sealed class ConsolePage : IAsyncDisposable
         return new ConsolePage(context, page, server);
     }
 
+    /// <summary>A new tab, signed in as <paramref name="user"/>.</summary>
+    public static async Task<ConsolePage> SignedInAsync(BrowserFixture browser, ConsoleHarness server, string user = "alice", int width = 1280, int height = 800)
+    {
+        var tab = await OpenAsync(browser, server, width, height);
+        await tab.SignInAsync(user);
+        return tab;
+    }
+
     public async Task SignInAsync(string name, string password = ConsoleHarness.Password)
     {
         await Page.GotoAsync("/console/sign-in");

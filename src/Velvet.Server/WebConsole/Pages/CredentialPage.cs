@@ -66,20 +66,12 @@ internal static class CredentialPage
             """);
     }
 
-    private static Html RevocationDialog(string name) => Html.Of($"""
-        <dialog id="dlg-revocation" aria-labelledby="dlg-revocation-title">
-          <form method="dialog" data-submit="revocation">
-            <h2 id="dlg-revocation-title">Emergency revocation of {name}</h2>
-            <p class="warning">This revokes {name} at the vendor <strong>now</strong>, then probes every consumer: each must be refused. Consumers still accepting it are reported as leaked.</p>
-            <label for="rev-confirm">Type the credential name to confirm</label>
-            <input id="rev-confirm" name="confirm_credential_name" autocomplete="off" required>
-            <label for="rev-password">Your password (step-up)</label>
-            <input id="rev-password" name="password" type="password" autocomplete="current-password" required>
-            <p class="error" role="alert" data-error></p>
-            <div class="buttons"><button type="submit" class="danger">Revoke now</button><button type="button" data-close>Cancel</button></div>
-          </form>
-        </dialog>
-        """);
+    private static Html RevocationDialog(string name) => ConsoleDialog.Of("revocation", Html.Of($"Emergency revocation of {name}"), Html.Of($"""
+        <p class="warning">This revokes {name} at the vendor <strong>now</strong>, then probes every consumer: each must be refused. Consumers still accepting it are reported as leaked.</p>
+        <label for="rev-confirm">Type the credential name to confirm</label>
+        <input id="rev-confirm" name="confirm_credential_name" autocomplete="off" required>
+        {ConsoleDialog.StepUpField("rev-password")}
+        """), "Revoke now", "danger");
 
     private static Html JobHistory(RotationJob j, IReadOnlyList<JobEvent> events) => Html.Of($"""
         <details>

@@ -95,34 +95,22 @@ internal static class JobPage
             <li data-stage="3"><span class="stage-name">Stage 3 · Revoke the old credential</span><span class="stage-state"></span></li>
             """);
 
-    private static Html Dialogs(string name, RotationMode mode) => Html.Of($"""
-        <dialog id="dlg-proceed_mint" aria-labelledby="dlg-mint-title">
-          <form method="dialog" data-submit="proceed_mint">
-            <h2 id="dlg-mint-title">Proceed to mint</h2>
-            {(mode == RotationMode.OperatorManual ? Html.Of($"""
+    private static Html Dialogs(string name, RotationMode mode) => Html.Join(
+    [
+        ConsoleDialog.Of("proceed_mint", "Proceed to mint", mode == RotationMode.OperatorManual ? Html.Of($"""
             <p>{name} is <strong>operator_manual</strong>: create the new value in the vendor's dashboard and paste it here. It is sent once, encrypted at rest while the job needs it, and never shown again.</p>
             <label for="new-value">New value</label>
             <input id="new-value" name="new_value" type="password" autocomplete="off" spellcheck="false" required>
-            """) : Html.Of($"""<p>Velvet mints a new value at the vendor and distributes it to every consumer, canonical store first.</p>"""))}
-            <p class="error" role="alert" data-error></p>
-            <div class="buttons"><button type="submit" class="primary">Mint and distribute</button><button type="button" data-close>Cancel</button></div>
-          </form>
-        </dialog>
-        <dialog id="dlg-manual_confirm" aria-labelledby="dlg-confirm-title">
-          <form method="dialog" data-submit="manual_confirm">
-            <h2 id="dlg-confirm-title">Manual confirm <span data-fill="consumer"></span></h2>
+            """) : Html.Of($"""<p>Velvet mints a new value at the vendor and distributes it to every consumer, canonical store first.</p>"""),
+            "Mint and distribute", "primary"),
+        ConsoleDialog.Of("manual_confirm", Html.Of($"""Manual confirm <span data-fill="consumer"></span>"""), Html.Of($"""
             <input type="hidden" name="consumer_id">
             <label for="confirm-who">Who checked it</label>
             <input id="confirm-who" name="who" required>
             <label for="confirm-why">How it was checked (why this row is fine)</label>
             <textarea id="confirm-why" name="why" rows="3" required></textarea>
-            <p class="error" role="alert" data-error></p>
-            <div class="buttons"><button type="submit" class="primary">Confirm row</button><button type="button" data-close>Cancel</button></div>
-          </form>
-        </dialog>
-        <dialog id="dlg-proceed_revoke" aria-labelledby="dlg-revoke-title">
-          <form method="dialog" data-submit="proceed_revoke" novalidate>
-            <h2 id="dlg-revoke-title">Revoke the old credential of {name}</h2>
+            """), "Confirm row", "primary"),
+        ConsoleDialog.Of("proceed_revoke", Html.Of($"Revoke the old credential of {name}"), Html.Of($"""
             <p class="warning">This cannot be undone: the old credential stops working everywhere. Check the environment banner first.</p>
             <label for="revoke-name">Type the credential name to confirm</label>
             <input id="revoke-name" name="confirm_credential_name" autocomplete="off">
@@ -132,32 +120,18 @@ internal static class JobPage
               <label for="revoke-reason">Not every consumer validated: why revoke anyway (force, recorded)</label>
               <textarea id="revoke-reason" name="reason" rows="2"></textarea>
             </div>
-            <label for="revoke-password">Your password (step-up)</label>
-            <input id="revoke-password" name="password" type="password" autocomplete="current-password">
-            <p class="error" role="alert" data-error></p>
-            <div class="buttons"><button type="submit" class="danger">Revoke old credential</button><button type="button" data-close>Cancel</button></div>
-          </form>
-        </dialog>
-        <dialog id="dlg-mark_manually_revoked" aria-labelledby="dlg-marked-title">
-          <form method="dialog" data-submit="mark_manually_revoked">
-            <h2 id="dlg-marked-title">Mark manually revoked</h2>
+            {ConsoleDialog.StepUpField("revoke-password")}
+            """), "Revoke old credential", "danger", novalidate: true),
+        ConsoleDialog.Of("mark_manually_revoked", "Mark manually revoked", Html.Of($"""
             <p>Revoke the old credential in the vendor's dashboard first, then enter its id (e.g. the Heroku old_auth_id).</p>
             <label for="old-id">Old credential id</label>
             <input id="old-id" name="old_credential_id" autocomplete="off" required>
-            <p class="error" role="alert" data-error></p>
-            <div class="buttons"><button type="submit" class="primary">Record as revoked</button><button type="button" data-close>Cancel</button></div>
-          </form>
-        </dialog>
-        <dialog id="dlg-abort" aria-labelledby="dlg-abort-title">
-          <form method="dialog" data-submit="abort">
-            <h2 id="dlg-abort-title">Abort this job?</h2>
+            """), "Record as revoked", "primary"),
+        ConsoleDialog.Of("abort", "Abort this job?", Html.Of($"""
             <p>Abort does <strong>not</strong> roll anything back. What stays behind:</p>
             <div id="abort-before"></div>
             <label for="abort-reason">Reason (recorded)</label>
             <textarea id="abort-reason" name="reason" rows="2"></textarea>
-            <p class="error" role="alert" data-error></p>
-            <div class="buttons"><button type="submit" class="danger">Abort job</button><button type="button" data-close>Keep the job</button></div>
-          </form>
-        </dialog>
-        """);
+            """), "Abort job", "danger", cancel: "Keep the job"),
+    ]);
 }
