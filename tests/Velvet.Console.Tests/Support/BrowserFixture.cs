@@ -32,6 +32,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
         Directory.CreateDirectory(ScreenshotDir);
+        // The machine may be busy with every other test project: wait for the page generously, never sleep.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = Flags });
     }
