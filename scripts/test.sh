@@ -31,4 +31,19 @@ else
   unset VELVET_TEST_PG_OWNER VELVET_TEST_PG_APP VELVET_TEST_PG_ADMIN
 fi
 
+# The console's browser tests (tests/Velvet.Console.Tests) drive Debian's Chromium through Playwright, which must never
+# download a browser of its own. Install it when missing; with CI set, those tests fail if it is still missing.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "test.sh: /usr/bin/chromium is missing; installing chromium and chromium-driver for the browser tests" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  if ! $sudo apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1; then
+    $sudo apt-get update -qq >/dev/null 2>&1 || true
+    $sudo apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 \
+      || echo "test.sh: WARNING: could not install chromium; the browser tests skip (and fail when CI is set)" >&2
+  fi
+fi
+
 bash scripts/dotnet-test-summary.sh Velvet.slnx "$@"

@@ -25,6 +25,7 @@ namespace Velvet.Cli
             root.Subcommands.Add(ResumeCommand.Build(io));
             root.Subcommands.Add(ServeCommand.Build(io));
             root.Subcommands.Add(TokensCommands.Build(io));
+            root.Subcommands.Add(ConsoleCommands.Build(io));
             root.Subcommands.Add(MigrateCommand.Build(io));
             root.Subcommands.Add(SubscribersCommands.Build(io));
             root.Subcommands.Add(GrantsCommands.Build(io));

@@ -16,6 +16,7 @@ using Velvet.Core.Engine;
 using Velvet.Core.Auth;
 using Velvet.Core.Secrets;
 using Velvet.Server.Auth;
+using Velvet.Server.WebConsole;
 using Velvet.Server.Endpoints;
 using Velvet.Server.Http;
 
@@ -50,6 +51,7 @@ public static class VelvetServer
             foreach (var scope in Scopes.All)
                 o.AddPolicy(Scoped.PolicyPrefix + scope, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(scope)));
         });
+        builder.Services.AddVelvetConsole(services);
         builder.Services.AddOpenApi();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("velvet"))
@@ -81,6 +83,7 @@ public static class VelvetServer
                 .ExecuteAsync(ctx.HttpContext).ConfigureAwait(false);
         });
         app.UseAuthentication();
+        app.UseVelvetConsole(services);
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Velvet.Server.Requests");
         app.Use(async (ctx, next) =>
         {

@@ -79,6 +79,10 @@ public static class JobStoreFactory
     /// <summary>The notification outbox of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
     public static INotificationStore Notifications(IJobStore store) => store as INotificationStore
         ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} has no notification outbox; open the store with JobStoreFactory.Open", nameof(store));
+    /// <summary>The console-account side of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
+    /// <exception cref="ArgumentException">The store is not one of Velvet's.</exception>
+    public static IConsoleUserStore ConsoleUsers(IJobStore store) => store as IConsoleUserStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store console users; open the store with JobStoreFactory.Open", nameof(store));
 
     private static bool LooksLikeConnectionString(string s) =>
         s.Contains('=', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal);

@@ -7,7 +7,8 @@ namespace Velvet.Cli.Tests;
 /// <summary>`velvet tokens` and `velvet migrate` need only the store: no manifest, no master key in the environment.</summary>
 public class TokensCliTests
 {
-    private static CliRun StoreOnly()
+    /// <summary>A CLI run against a fresh SQLite store only (no manifest, no master key).</summary>
+    internal static CliRun StoreOnly()
     {
         var dir = Directory.CreateTempSubdirectory("velvet-tokens-").FullName;
         var run = new CliRun { Dir = dir };
