@@ -69,6 +69,10 @@ public static class JobStoreFactory
     public static ISubscriberStore Subscribers(IJobStore store) => store as ISubscriberStore
         ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store subscribers; open the store with JobStoreFactory.Open", nameof(store));
 
+    /// <summary>The scheduled-rotation side of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
+    public static IScheduleStore Schedules(IJobStore store) => store as IScheduleStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store schedules; open the store with JobStoreFactory.Open", nameof(store));
+
     private static bool LooksLikeConnectionString(string s) =>
         s.Contains('=', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal);
 
