@@ -37,4 +37,6 @@ public sealed record ServerServices
     public Velvet.Core.Registry.SubscriberRegistry? Registry { get; init; }
     /// <summary>How often a replica checks whether another one changed the subscribers table.</summary>
     public TimeSpan RegistryPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Scheduled rotations: pass interval, pair gap (docs/operations.md).</summary>
+    public Velvet.Core.Schedules.SchedulerOptions Schedules { get; init; } = new();
 }

@@ -57,6 +57,7 @@ public static class VelvetServer
         builder.Services.AddHostedService<JobStatusGauge>();
         builder.Services.AddHostedService<RegistryReloader>();
         if (services.RunWorker) builder.Services.AddHostedService<WorkerService>();
+        if (services.RunWorker) builder.Services.AddHostedService<SchedulerService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -113,6 +114,7 @@ public static class VelvetServer
         TokenEndpoints.Map(app, services);
         RotationEndpoints.Map(app, services);
         SubscriberEndpoints.Map(app, services);
+        InventoryEndpoints.Map(app, services);
         // Documentation and metrics answer only with a token too: nothing but health is anonymous.
         app.MapOpenApi().RequireScope(Scopes.Read);
         app.MapScalarApiReference("/docs").RequireScope(Scopes.Read);
