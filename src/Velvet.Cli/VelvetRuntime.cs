@@ -26,6 +26,8 @@ internal sealed class VelvetRuntime : IAsyncDisposable
     public required RotationService Service { get; init; }
     public required JobRunner Runner { get; init; }
     public required SecretMasker Masker { get; init; }
+    /// <summary>Where current values come from (a vault consumer or the environment): health probes authenticate with it.</summary>
+    public required ISecretSource Secrets { get; init; }
     public required string Env { get; init; }
     public required string Actor { get; init; }
     public required ILoggerFactory LoggerFactory { get; init; }
@@ -74,7 +76,7 @@ internal sealed class VelvetRuntime : IAsyncDisposable
         var runner = new JobRunner(service, bindings, secrets, box, masker, TimeProvider.System, loggerFactory.CreateLogger<JobRunner>());
         return new VelvetRuntime
         {
-            Manifest = manifest, Store = store, Service = service, Runner = runner, Masker = masker,
+            Manifest = manifest, Store = store, Service = service, Runner = runner, Masker = masker, Secrets = secrets,
             Env = appEnv, Actor = actor, LoggerFactory = loggerFactory, Registry = registry,
         };
     }
