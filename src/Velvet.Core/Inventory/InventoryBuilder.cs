@@ -32,7 +32,9 @@ public static class InventoryBuilder
                 LastRotationJob = last.TryGetValue(c.TokenName, out var job) ? job.JobId : null,
                 Age = plan.LastRotatedAt is { } at ? now - at : null,
                 CadenceInterval = plan.Cadence?.Interval(now), Overdue = plan.Overdue(now), NextDueAt = plan.NextDueAt, ScheduleState = plan.State,
-                Copies = manifest.ConsumersOf(c.TokenName, env).Select(consumer => Copy(c, consumer, targets, written)).ToList(),
+                // The canonical store (vault) first, as the rotation writes it.
+                Copies = manifest.ConsumersOf(c.TokenName, env).OrderBy(x => x.ConsumerId == c.CanonicalConsumer ? 0 : 1)
+                    .Select(consumer => Copy(c, consumer, targets, written)).ToList(),
             });
         }
         return new InventoryReport(env, now, entries);
