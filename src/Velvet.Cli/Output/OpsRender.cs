@@ -15,7 +15,7 @@ internal static class OpsRender
         t.AddColumns("credential", "cadence", "auto_advance", "last rotated", "next due", "state", "note");
         foreach (var p in plans)
             t.AddRow(new Text(p.TokenName), new Text(p.Cadence?.Text ?? "—"),
-                new Text(p.Cadence is null ? "" : string.Join(", ", Scheduler.Policy(p.Credential))),
+                new Text(p.Cadence is null || p.State == ScheduleState.Reminder ? "" : string.Join(", ", Scheduler.Policy(p.Credential))),
                 new Text(p.LastRotatedAt is { } at ? InventoryMarkdown.Time(at) : "never"),
                 new Text(p.NextDueAt is { } due ? InventoryMarkdown.Time(due) + (due <= now ? " (due)" : "") : "—"),
                 new Text(OpsViews.Name(p.State)), new Text(p.Note ?? ""));

@@ -49,7 +49,7 @@ public static class OpsViews
             token_name = p.TokenName,
             env = p.Credential.Env,
             cadence = p.Cadence?.Text,
-            auto_advance = p.Cadence is null ? null : Scheduler.Policy(p.Credential),
+            auto_advance = p.Cadence is null || p.State == ScheduleState.Reminder ? null : Scheduler.Policy(p.Credential),
             state = Name(p.State),
             last_rotated_at = p.LastRotatedAt,
             next_due_at = p.NextDueAt,
