@@ -42,7 +42,13 @@ public sealed class HealthProber(CredentialBindings bindings, ISecretSource secr
     }
 
     private Task<HealthProbe> Throttled(string kind, HashSet<string> local, Func<Task<HealthProbe>> probe, CancellationToken ct) =>
-        local.Contains(kind) ? probe() : _throttle.RunAsync(kind, probe, ct);
+        local.Contains(kind) ? probe() : _throttle.RunAsync(VendorOf(kind), probe, ct);
+
+    /// <summary>
+    /// The quota a kind spends: its first word (heroku-token, heroku-config-var and heroku-postgres-credential all call
+    /// the Heroku API under one account's rate limit).
+    /// </summary>
+    public static string VendorOf(string kind) => kind.Split('-', 2)[0];
 
     private async Task<HealthProbe> VerifyAsync(CredentialSpec c, string env, CancellationToken ct)
     {

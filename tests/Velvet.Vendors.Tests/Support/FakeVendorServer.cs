@@ -101,12 +101,18 @@ public sealed class FakeVendorServer : IAsyncLifetime
     private readonly ConcurrentQueue<LoggedRequest> _log = new();
     private readonly Lock _injectLock = new();
     private WebApplication? _app;
+    private int _inFlight;
+    private int _maxInFlight;
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
     public RateLimitSimulation RateLimit { get; } = new();
     /// <summary>Runs before the routes; a non-null answer is sent instead (e.g. 401 for an unknown token).</summary>
     public Func<FakeRequest, FakeResponse?>? Guard { get; set; }
     public IReadOnlyList<LoggedRequest> Requests => [.. _log];
+    /// <summary>Added to every answer, so calls that a client runs in parallel overlap here (see <see cref="MaxConcurrent"/>).</summary>
+    public TimeSpan Latency { get; set; }
+    /// <summary>The most requests that were being handled at the same moment.</summary>
+    public int MaxConcurrent => Volatile.Read(ref _maxInFlight);
 
     public static async Task<FakeVendorServer> StartAsync()
     {
@@ -147,6 +153,22 @@ public sealed class FakeVendorServer : IAsyncLifetime
     }
 
     private async Task HandleAsync(HttpContext ctx)
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var seen = Volatile.Read(ref _maxInFlight); now > seen; seen = Volatile.Read(ref _maxInFlight))
+            Interlocked.CompareExchange(ref _maxInFlight, now, seen);
+        try
+        {
+            if (Latency > TimeSpan.Zero) await Task.Delay(Latency, ctx.RequestAborted);
+            await HandleOneAsync(ctx);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HandleOneAsync(HttpContext ctx)
     {
         using var reader = new StreamReader(ctx.Request.Body);
         var body = await reader.ReadToEndAsync(ctx.RequestAborted);
