@@ -18,8 +18,9 @@ public static class InventoryBuilder
         var manifest = service.Manifest;
         var now = time.GetUtcNow();
         var allSlots = slots is null ? [] : await slots.ListSlotsAsync(env, ct).ConfigureAwait(false);
-        var last = await RotationHistory.LastRotationsAsync(service.Store, manifest, env, ct).ConfigureAwait(false);
-        var plans = SchedulePlanner.Plan(manifest, env, allSlots, last, now).ToDictionary(p => p.TokenName, StringComparer.Ordinal);
+        var history = await RotationHistory.ReadAsync(service.Store, manifest, env, ct).ConfigureAwait(false);
+        var last = history.LastRotations;
+        var plans = SchedulePlanner.Plan(manifest, env, allSlots, history, now, new SchedulerOptions().PairGap).ToDictionary(p => p.TokenName, StringComparer.Ordinal);
         var entries = new List<InventoryEntry>();
         foreach (var c in manifest.Credentials.Where(c => c.Env == env))
         {

@@ -18,20 +18,22 @@ public static class SchedulePlanner
 {
     public const string InitialSlot = "initial";
 
+    /// <param name="pairGap">How long after a paired credential's job is terminal the next one of its group waits.</param>
     public static IReadOnlyList<SchedulePlan> Plan(VelvetManifest manifest, string env, IReadOnlyList<ScheduleSlot> slots,
-        IReadOnlyDictionary<string, RotationJob> lastRotations, DateTimeOffset now)
+        RotationHistory.History history, DateTimeOffset now, TimeSpan pairGap)
     {
         var groups = Pairing.Groups(manifest);
         var open = slots.Where(s => s.ClosedAt is null && s.Kind == SlotKind.Job).ToList();
-        return manifest.Credentials.Select(c => PlanOne(c, env, groups, slots, open, lastRotations, now)).ToList();
+        return manifest.Credentials.Select(c => PlanOne(c, env, groups, slots, open, history, now, pairGap)).ToList();
     }
 
     /// <summary>The slot key of a due time: minute precision, UTC, sortable.</summary>
     public static string SlotKeyOf(DateTimeOffset due) => due.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture);
 
     private static SchedulePlan PlanOne(CredentialSpec c, string env, IReadOnlyDictionary<string, string> groups, IReadOnlyList<ScheduleSlot> slots,
-        List<ScheduleSlot> open, IReadOnlyDictionary<string, RotationJob> lastRotations, DateTimeOffset now)
+        List<ScheduleSlot> open, RotationHistory.History history, DateTimeOffset now, TimeSpan pairGap)
     {
+        var lastRotations = history.LastRotations;
         var cadence = Cadence.From(c.Schedule);
         var group = groups.TryGetValue(c.TokenName, out var g) ? g : c.TokenName;
         var last = lastRotations.TryGetValue(c.TokenName, out var job) ? job.StatusChangedAt : (DateTimeOffset?)null;
@@ -61,6 +63,17 @@ public static class SchedulePlanner
                 State = ScheduleState.Deferred, OpenJobId = busy.JobId,
                 Note = $"paired with {busy.TokenName}, whose slot {busy.SlotKey} is open" + (busy.JobId is { } j ? $" (job {j})" : "") + ": waits until that job is terminal plus the pair gap",
             };
+        // Jobs started by hand hold no slot: a paired credential's running (or just finished) job defers this one too.
+        foreach (var other in plan.PairedWith)
+        {
+            if (!history.Latest.TryGetValue(other, out var theirs)) continue;
+            if (!theirs.Status.IsTerminal() || now < theirs.StatusChangedAt + pairGap)
+                return plan with
+                {
+                    State = ScheduleState.Deferred, OpenJobId = theirs.JobId,
+                    Note = $"paired with {other}, whose job {theirs.JobId} is {theirs.Status.Name()}" + (theirs.Status.IsTerminal() ? $" since {theirs.StatusChangedAt:u}" : "") + ": waits until that job is terminal plus the pair gap",
+                };
+        }
         return plan with { State = ScheduleState.Due };
     }
 

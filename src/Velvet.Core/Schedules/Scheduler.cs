@@ -29,8 +29,8 @@ public sealed class Scheduler(RotationService service, IScheduleStore slots, Sch
     public async Task<IReadOnlyList<SchedulePlan>> PlanAsync(CancellationToken ct)
     {
         var all = await slots.ListSlotsAsync(Env, ct).ConfigureAwait(false);
-        var last = await RotationHistory.LastRotationsAsync(service.Store, service.Manifest, Env, ct).ConfigureAwait(false);
-        return SchedulePlanner.Plan(service.Manifest, Env, all, last, time.GetUtcNow());
+        var history = await RotationHistory.ReadAsync(service.Store, service.Manifest, Env, ct).ConfigureAwait(false);
+        return SchedulePlanner.Plan(service.Manifest, Env, all, history, time.GetUtcNow(), options.PairGap);
     }
 
     /// <summary>Runs passes every <see cref="SchedulerOptions.Interval"/> until cancelled; a failing pass is logged and retried.</summary>
@@ -62,7 +62,7 @@ public sealed class Scheduler(RotationService service, IScheduleStore slots, Sch
                 if (await ClaimAsync(plan, key, due, SlotKind.Reminder, ReminderEvent, ct).ConfigureAwait(false) == SlotClaim.Claimed) reminded.Add(plan.TokenName);
                 continue;
             }
-            if (plan.State is not (ScheduleState.Due or ScheduleState.Deferred)) continue;
+            if (plan.State != ScheduleState.Due) continue;
             var claim = await ClaimAsync(plan, key, due, SlotKind.Job, DueEvent, ct).ConfigureAwait(false);
             if (claim == SlotClaim.Claimed)
             {
@@ -119,10 +119,14 @@ public sealed class Scheduler(RotationService service, IScheduleStore slots, Sch
             await slots.SetSlotJobAsync(credential.TokenName, Env, key, started.Value.Job.JobId, ct).ConfigureAwait(false);
             return;
         }
-        var outcome = started.Error is ActiveJobExists active
-            ? $"skipped: job {active.ExistingJobId} ({active.ExistingStatus}) was already running"
-            : $"refused: {started.Error.Message}";
-        await slots.CloseSlotAsync(credential.TokenName, Env, key, now, outcome, ct).ConfigureAwait(false);
+        if (started.Error is ActiveJobExists active)
+        {
+            // A rotation started by hand is already running: the slot adopts it, so the pairing group stays blocked
+            // (in the database) until that job is terminal plus the gap, and the slot closes with its outcome.
+            await slots.SetSlotJobAsync(credential.TokenName, Env, key, active.ExistingJobId, ct).ConfigureAwait(false);
+            return;
+        }
+        await slots.CloseSlotAsync(credential.TokenName, Env, key, now, $"refused: {started.Error.Message}", ct).ConfigureAwait(false);
     }
 
     /// <summary>Closes slots whose job is terminal (after the pair gap) and starts jobs for slots whose claimer died.</summary>

@@ -86,6 +86,29 @@ public abstract class SchedulerContract
     }
 
     [Fact]
+    public async Task A_rotation_started_by_hand_defers_its_pair_and_is_adopted_by_its_own_due_slot()
+    {
+        await using var kit = await StartAsync();
+        var manual = (await kit.Replicas[0].Service.StartAsync(new Velvet.Core.Engine.StartRequest { CredentialName = "ROLE_A", Actor = "alice" }, CancellationToken.None)).Unwrap().Job;
+        await kit.TickBothAsync();
+
+        Assert.Empty(await kit.JobsOf("ROLE_B"));
+        Assert.Equal(manual.JobId, Assert.Single(await kit.JobsOf("ROLE_A")).JobId); // adopted, not a second job
+        var slot = Assert.Single(await JobStoreFactory.Schedules(kit.Store).ListSlotsAsync("test", CancellationToken.None), s => s.TokenName == "ROLE_A");
+        Assert.Equal(manual.JobId, slot.JobId);
+        Assert.Null(slot.ClosedAt);
+        var b = await kit.PlanOf("ROLE_B");
+        Assert.Equal(ScheduleState.Deferred, b.State);
+        Assert.Equal(manual.JobId, b.OpenJobId);
+
+        await kit.AbortAsync(manual.JobId);
+        kit.Time.Advance(kit.Options.PairGap);
+        await kit.TickBothAsync();
+        Assert.Single(await kit.JobsOf("ROLE_B"));
+        Assert.Equal("aborted", (await JobStoreFactory.Schedules(kit.Store).ListSlotsAsync("test", CancellationToken.None)).Single(s => s.TokenName == "ROLE_A").Outcome);
+    }
+
+    [Fact]
     public async Task A_manual_only_credential_gets_one_reminder_per_due_time_and_no_job()
     {
         await using var kit = await StartAsync();
