@@ -32,19 +32,7 @@ public class CliTests
                 settings: { path: {{dir}}/app.env, key: API_TOKEN }
             """);
         // The credential in use before the rotation.
-        var catalog = new BuiltInAdapterCatalog(new BuiltInAdapterOptions { StateDirectory = Path.Combine(dir, "state") });
-        var loaded = ManifestLoader.Load(manifest, catalog.Kinds);
-        var vendor = catalog.CreateVendor(loaded.Manifest!.Credentials[0]);
-        var seed = vendor.GenerateValue();
-        await vendor.MintAsync(new VendorContext { JobId = Guid.Empty, CredentialName = "API_TOKEN", Env = "test", IdempotencyTag = "seed", Secrets = new Velvet.Vendors.Local.DictionarySecretSource() }, seed, CancellationToken.None);
-        var run = new CliRun { Dir = dir };
-        run.Env["VELVET_MASTER_KEY"] = Convert.ToBase64String(new byte[32]);
-        run.Env["VELVET_MANIFEST"] = manifest;
-        run.Env["VELVET_STORE"] = "sqlite:" + Path.Combine(dir, "velvet.db");
-        run.Env["VELVET_STATE_DIR"] = Path.Combine(dir, "state");
-        run.Env["APP_ENV"] = "test";
-        run.Env["VELVET_ACTOR"] = "alice";
-        return run;
+        return await CliRun.LocalAsync(dir, manifest);
     }
 
     [Fact]

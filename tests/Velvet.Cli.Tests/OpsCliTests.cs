@@ -44,20 +44,7 @@ public class OpsCliTests
                 kind: dotenv-file
                 settings: { path: {{dir}}/app.env, key: API_TOKEN }
             """);
-        var catalog = new BuiltInAdapterCatalog(new BuiltInAdapterOptions { StateDirectory = Path.Combine(dir, "state") });
-        var loaded = ManifestLoader.Load(manifest, catalog.Kinds);
-        Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
-        var vendor = catalog.CreateVendor(loaded.Manifest!.Credentials[0]);
-        await vendor.MintAsync(new VendorContext { JobId = Guid.Empty, CredentialName = "API_TOKEN", Env = "test", IdempotencyTag = "seed", Secrets = new Velvet.Vendors.Local.DictionarySecretSource() },
-            vendor.GenerateValue(), CancellationToken.None);
-        var run = new CliRun { Dir = dir };
-        run.Env["VELVET_MASTER_KEY"] = Convert.ToBase64String(new byte[32]);
-        run.Env["VELVET_MANIFEST"] = manifest;
-        run.Env["VELVET_STORE"] = "sqlite:" + Path.Combine(dir, "velvet.db");
-        run.Env["VELVET_STATE_DIR"] = Path.Combine(dir, "state");
-        run.Env["APP_ENV"] = "test";
-        run.Env["VELVET_ACTOR"] = "alice";
-        return run;
+        return await CliRun.LocalAsync(dir, manifest);
     }
 
     /// <summary>A full rotation of API_TOKEN to <see cref="Canary"/>, then a second one left waiting at the revoke gate.</summary>
