@@ -35,6 +35,10 @@ namespace Velvet.Cli
             root.Subcommands.Add(DsnCommands.Build(io));
             root.Subcommands.Add(EnvCommands.Build(io));
             root.Subcommands.Add(NotificationsCommands.Build(io));
+            root.Subcommands.Add(ScheduleCommands.Build(io));
+            root.Subcommands.Add(InventoryCommand.Build(io));
+            root.Subcommands.Add(HealthCommand.Build(io));
+            root.Subcommands.Add(ReportCommand.Build(io));
             return root;
         }
 

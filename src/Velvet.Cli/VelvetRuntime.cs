@@ -26,13 +26,13 @@ internal sealed class VelvetRuntime : IAsyncDisposable
     public required RotationService Service { get; init; }
     public required JobRunner Runner { get; init; }
     public required SecretMasker Masker { get; init; }
+    /// <summary>Where current values and channel secrets come from (the vault consumer, else VELVET_SECRET_*): health probes and notifications authenticate with it.</summary>
+    public required ISecretSource Secrets { get; init; }
     public required string Env { get; init; }
     public required string Actor { get; init; }
     public required ILoggerFactory LoggerFactory { get; init; }
     /// <summary>The subscriber registry when the store has one (both of Velvet's stores do).</summary>
     public SubscriberRegistry? Registry { get; init; }
-    /// <summary>Where current values and channel secrets (notifications) are read: the vault consumer, else VELVET_SECRET_*.</summary>
-    public ISecretSource? Secrets { get; init; }
 
     public static async Task<VelvetRuntime> OpenAsync(ParseResult parse, CancellationToken ct, ISecretSource? secrets = null, Func<string, string?>? environment = null)
     {

@@ -1,5 +1,6 @@
 using Velvet.Core.Auth;
 using Velvet.Core.Engine;
+using Velvet.Core.Inventory;
 using Velvet.Core.Manifest;
 using Velvet.Core.Ports;
 using Velvet.Core.Secrets;
@@ -39,4 +40,8 @@ public sealed record ServerServices
     public TimeSpan RegistryPollInterval { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Sends the notification outbox (docs/notifications.md); null = this replica sends none.</summary>
     public Velvet.Core.Notifications.NotificationDispatcher? Notifier { get; init; }
+    /// <summary>Scheduled rotations: pass interval, pair gap (docs/operations.md).</summary>
+    public Velvet.Core.Schedules.SchedulerOptions Schedules { get; init; } = new();
+    /// <summary>Describes consumer targets for the inventory (the CLI passes the built-in kinds' formatter).</summary>
+    public IConsumerTargets Targets { get; init; } = new KindOnlyTargets();
 }

@@ -61,6 +61,7 @@ public static class VelvetServer
         if (services.RunWorker) builder.Services.AddHostedService<WorkerService>();
         if (services.RunWorker) builder.Services.AddHostedService<PlanWorkerService>();
         if (services.RunWorker && services.Notifier is not null) builder.Services.AddHostedService<NotificationService>();
+        if (services.RunWorker) builder.Services.AddHostedService<SchedulerService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -119,6 +120,7 @@ public static class VelvetServer
         RotationEndpoints.Map(app, services);
         SubscriberEndpoints.Map(app, services);
         LifecycleEndpoints.Map(app, services);
+        InventoryEndpoints.Map(app, services);
         // Documentation and metrics answer only with a token too: nothing but health is anonymous.
         app.MapOpenApi().RequireScope(Scopes.Read);
         app.MapScalarApiReference("/docs").RequireScope(Scopes.Read);

@@ -83,6 +83,9 @@ public static class JobStoreFactory
     /// <exception cref="ArgumentException">The store is not one of Velvet's.</exception>
     public static IConsoleUserStore ConsoleUsers(IJobStore store) => store as IConsoleUserStore
         ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store console users; open the store with JobStoreFactory.Open", nameof(store));
+    /// <summary>The scheduled-rotation side of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
+    public static IScheduleStore Schedules(IJobStore store) => store as IScheduleStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store schedules; open the store with JobStoreFactory.Open", nameof(store));
 
     private static bool LooksLikeConnectionString(string s) =>
         s.Contains('=', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal);

@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
 using Velvet.Cli;
+using Velvet.Core.Manifest;
+using Velvet.Core.Ports;
+using Velvet.Vendors;
 
 namespace Velvet.Cli.Tests;
 
@@ -26,6 +29,22 @@ public sealed partial class CliRun
     }
 
     public Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => RunWithInputAsync("", args);
+
+    /// <summary>
+    /// A run over <paramref name="manifest"/> in <paramref name="dir"/> (SQLite store, local vendor state, a zero master
+    /// key, APP_ENV test, actor alice), with the manifest's first credential (a generated one) already in use at its vendor.
+    /// </summary>
+    public static async Task<CliRun> LocalAsync(string dir, string manifest)
+    {
+        var catalog = new BuiltInAdapterCatalog(new BuiltInAdapterOptions { StateDirectory = Path.Combine(dir, "state") });
+        var loaded = ManifestLoader.Load(manifest, catalog.Kinds);
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
+        var first = loaded.Manifest!.Credentials[0];
+        var vendor = catalog.CreateVendor(first);
+        await vendor.MintAsync(new VendorContext { JobId = Guid.Empty, CredentialName = first.TokenName, Env = "test", IdempotencyTag = "seed", Secrets = new Velvet.Vendors.Local.DictionarySecretSource() },
+            vendor.GenerateValue(), CancellationToken.None);
+        return ForManifest(dir, manifest);
+    }
 
     [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
     public static partial Regex JobId();

@@ -32,12 +32,7 @@ public class CliTests
                 settings: { path: {{dir}}/app.env, key: API_TOKEN }
             """);
         // The credential in use before the rotation.
-        var catalog = new BuiltInAdapterCatalog(new BuiltInAdapterOptions { StateDirectory = Path.Combine(dir, "state") });
-        var loaded = ManifestLoader.Load(manifest, catalog.Kinds);
-        var vendor = catalog.CreateVendor(loaded.Manifest!.Credentials[0]);
-        var seed = vendor.GenerateValue();
-        await vendor.MintAsync(new VendorContext { JobId = Guid.Empty, CredentialName = "API_TOKEN", Env = "test", IdempotencyTag = "seed", Secrets = new Velvet.Vendors.Local.DictionarySecretSource() }, seed, CancellationToken.None);
-        return CliRun.ForManifest(dir, manifest);
+        return await CliRun.LocalAsync(dir, manifest);
     }
 
     [Fact]

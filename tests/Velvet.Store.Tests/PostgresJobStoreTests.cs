@@ -119,7 +119,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
         await using var conn = new NpgsqlConnection(pg.OwnerConnectionString);
         await conn.OpenAsync(Ct);
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM velvet_schema_migrations", conn);
-        Assert.Equal(6L, await cmd.ExecuteScalarAsync(Ct));
+        Assert.Equal(9L, await cmd.ExecuteScalarAsync(Ct));
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
         {
             await using (var store = new PostgresJobStore(owner))
             {
-                Assert.Equal(["0001_initial.sql", "0002_app_grants.sql", "0003_service_tokens.sql", "0004_subscribers.sql", "0005_written_at.sql", "0006_console_users.sql", "0007_notifications.sql", "0009_lifecycle.sql"], await store.ApplyMigrationsAsync(Ct));
+                Assert.Equal(["0001_initial.sql", "0002_app_grants.sql", "0003_service_tokens.sql", "0004_subscribers.sql", "0005_written_at.sql", "0006_console_users.sql", "0007_notifications.sql", "0008_schedule_slots.sql", "0009_lifecycle.sql"], await store.ApplyMigrationsAsync(Ct));
                 Assert.Empty(await store.ApplyMigrationsAsync(Ct));
                 Assert.True(await store.MayMigrateAsync(Ct));
             }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Velvet.Core.Ports;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -109,7 +108,7 @@ public static partial class ManifestLoader
         {
             errors.At(schedule.Node, $"{where}: schedule needs cron or every", "write schedule: { cron: \"0 3 1 * *\" } or schedule: { every: 30d }");
         }
-        if (every is { } e && !Period().IsMatch(e.Value))
+        if (every is { } e && !Schedules.Cadence.TryParsePeriod(e.Value, out _))
         {
             errors.At(e.Start, $"{where}: schedule every \"{e.Value}\" is not a period", "write a whole number followed by d, h or m, e.g. 30d, 12h or 90m");
         }
@@ -117,6 +116,11 @@ public static partial class ManifestLoader
         {
             errors.At(c.Start, $"{where}: schedule cron \"{c.Value}\" has {fields} fields, not 5",
                 "write minute hour day-of-month month day-of-week (UTC), e.g. \"0 3 1 * *\"");
+        }
+        else if (cron is { } bad && !Schedules.Cadence.TryParseCron(bad.Value, out _, out var why))
+        {
+            errors.At(bad.Start, $"{where}: schedule cron \"{bad.Value}\" is not a valid cron expression ({why})",
+                "write minute hour day-of-month month day-of-week (UTC) with values in range, e.g. \"0 3 1 * *\" (03:00 on the 1st)");
         }
         return new ScheduleSpec { Cron = cron?.Value, Every = every?.Value };
     }
@@ -138,7 +142,4 @@ public static partial class ManifestLoader
         }
         return chosen;
     }
-
-    [GeneratedRegex("^[1-9][0-9]*[dhm]$")]
-    private static partial Regex Period();
 }

@@ -38,8 +38,8 @@ public sealed record Outcome
     public static Outcome Leak(string message, int? status = null) => new() { Kind = OutcomeKind.Leaked, Message = message, HttpStatus = status };
 }
 
-/// <summary>Result of Stage 1.</summary>
-public sealed record VerifyResult(Outcome Outcome, string? CurrentCredentialId = null);
+/// <summary>Result of Stage 1. <paramref name="ExpiresAt"/>: when the current credential expires, when the vendor says (health reports "expiring soon").</summary>
+public sealed record VerifyResult(Outcome Outcome, string? CurrentCredentialId = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>Result of a mint: the vendor's id for the new credential and, for vendor-generated values, the value.</summary>
 public sealed record MintResult(Outcome Outcome, string? CredentialId = null, Secrets.SecretValue? Value = null);

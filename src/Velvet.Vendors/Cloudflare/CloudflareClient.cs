@@ -8,7 +8,7 @@ using Velvet.Vendors.Http;
 namespace Velvet.Vendors.Cloudflare;
 
 /// <summary>A token as Cloudflare describes it (verify, read, create), never with its value unless just minted.</summary>
-public sealed record CloudflareToken(string Id, string? Status, string? Name, JsonNode? Policies, JsonNode? Condition);
+public sealed record CloudflareToken(string Id, string? Status, string? Name, JsonNode? Policies, JsonNode? Condition, DateTimeOffset? ExpiresOn = null);
 
 /// <summary>
 /// Cloudflare's token API (vendor-apis §6) on <see cref="HttpCaller"/>: Bearer auth, the {success, errors, messages,
@@ -48,7 +48,9 @@ public sealed class CloudflareClient(CloudflareTokenOptions options, HttpCaller 
         r.ValueKind == JsonValueKind.Object && JsonAnswer.String(r, "id") is { } id
             ? new CloudflareToken(id, JsonAnswer.String(r, "status"), JsonAnswer.String(r, "name"),
                 r.TryGetProperty("policies", out var p) ? JsonNode.Parse(p.GetRawText()) : null,
-                r.TryGetProperty("condition", out var c) && c.ValueKind == JsonValueKind.Object ? JsonNode.Parse(c.GetRawText()) : null)
+                r.TryGetProperty("condition", out var c) && c.ValueKind == JsonValueKind.Object ? JsonNode.Parse(c.GetRawText()) : null,
+                DateTimeOffset.TryParse(JsonAnswer.String(r, "expires_on"), System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out var expires) ? expires : null)
             : null;
 
     private async Task<(Outcome Outcome, T? Value)> SendAsync<T>(HttpMethod method, string path, SecretValue token, JsonNode? body,

@@ -44,7 +44,7 @@ public sealed class CloudflareTokenVendor(CloudflareTokenOptions options, Cloudf
             return new VerifyResult(Outcome.Permanent($"old token invalid: the current token of {ctx.CredentialName} is {token.Status ?? "not active"} at Cloudflare; nothing was minted"));
         if (token.Id != options.TokenId)
             return new VerifyResult(Outcome.Permanent($"the current value of {ctx.CredentialName} is token {token.Id}, not token_id {options.TokenId}: fix token_id (or the stored value) before rotating"));
-        return new VerifyResult(Outcome.Ok($"{outcome.Message}: token {token.Id} of {ctx.CredentialName} is active ({options.Strategy switch { CloudflareStrategy.Roll => "roll", _ => "create_delete" }})"), token.Id);
+        return new VerifyResult(Outcome.Ok($"{outcome.Message}: token {token.Id} of {ctx.CredentialName} is active ({options.Strategy switch { CloudflareStrategy.Roll => "roll", _ => "create_delete" }})"), token.Id, token.ExpiresOn);
     }
 
     public async Task<MintResult> MintAsync(VendorContext ctx, SecretValue? prepared, CancellationToken ct)

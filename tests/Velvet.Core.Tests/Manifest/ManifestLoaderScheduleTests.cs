@@ -55,4 +55,21 @@ public class ManifestLoaderScheduleTests
             ["5:15: credential DEMO_API_TOKEN: schedule must be a mapping, not \"30d\" — fix: write it as schedule: { every: 30d }"],
             ErrorsFor("30d"));
     }
+
+    [Theory]
+    [InlineData("61 3 1 * *")]
+    [InlineData("0 25 * * *")]
+    [InlineData("0 3 1 13 *")]
+    [InlineData("x 3 1 * *")]
+    public void Cron_with_five_fields_out_of_range_is_reported_at_its_line(string cron)
+    {
+        var error = Assert.Single(ErrorsFor($"{{ cron: \"{cron}\" }}"));
+        Assert.StartsWith($"5:23: credential DEMO_API_TOKEN: schedule cron \"{cron}\" is not a valid cron expression (", error, StringComparison.Ordinal);
+        Assert.EndsWith("— fix: write minute hour day-of-month month day-of-week (UTC) with values in range, e.g. \"0 3 1 * *\" (03:00 on the 1st)", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0 3 1 */3 *")]
+    [InlineData("*/15 * * * 1-5")]
+    public void Valid_cron_expressions_load(string cron) => Assert.Empty(ErrorsFor($"{{ cron: \"{cron}\" }}"));
 }

@@ -22,6 +22,8 @@ public sealed class FakeCloudflare : IAsyncLifetime
         public bool CanManage { get; init; }
         public object Policies { get; init; } = new[] { new Dictionary<string, object> { ["effect"] = "allow", ["permission_groups"] = new[] { new Dictionary<string, string> { ["id"] = "c8fed203ed3043cba015a93ad1616f1f", ["name"] = "Zone Read" } }, ["resources"] = new Dictionary<string, string> { ["com.cloudflare.api.account.zone.*"] = "*" } } };
         public object? Condition { get; init; }
+        /// <summary>expires_on as Cloudflare writes it (ISO 8601), or null for a token that never expires.</summary>
+        public string? ExpiresOn { get; set; }
     }
 
     private readonly ConcurrentDictionary<string, Token> _tokens = new(StringComparer.Ordinal);
@@ -68,7 +70,9 @@ public sealed class FakeCloudflare : IAsyncLifetime
                 var t = ByValue(r.Bearer!)!;
                 if (account != (t.Account is not null) || (account && r.Route["account"] != t.Account))
                     return Fail(403, 9109, "Unauthorized to access requested resource");
-                return Ok(new Dictionary<string, object> { ["id"] = t.Id, ["status"] = t.Status });
+                var verified = new Dictionary<string, object> { ["id"] = t.Id, ["status"] = t.Status };
+                if (t.ExpiresOn is { } expires) verified["expires_on"] = expires;
+                return Ok(verified);
             });
             Server.Map("GET", prefix, r => Manage(r, account, _ => Ok(_tokens.Values.Select(View).ToArray())));
             Server.Map("GET", prefix + "/{id}", r => Manage(r, account, _ => _tokens.TryGetValue(r.Route["id"], out var t) ? Ok(View(t)) : Fail(404, 1003, "Invalid token id")));

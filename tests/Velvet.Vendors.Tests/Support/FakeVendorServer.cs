@@ -122,6 +122,8 @@ public class FakeVendorServer : IAsyncLifetime
     private readonly ConcurrentQueue<VendorRequest> _received = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ForcedAnswer>> _forced = new(StringComparer.Ordinal);
     private WebApplication? _app;
+    private int _inFlight;
+    private int _maxInFlight;
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
     public RateLimitSimulation RateLimit { get; } = new();
@@ -142,6 +144,10 @@ public class FakeVendorServer : IAsyncLifetime
         var queue = _forced.GetOrAdd(pathPrefix, _ => new ConcurrentQueue<ForcedAnswer>());
         foreach (var a in answers) queue.Enqueue(a);
     }
+    /// <summary>Added to every answer, so calls that a client runs in parallel overlap here (see <see cref="MaxConcurrent"/>).</summary>
+    public TimeSpan Latency { get; set; }
+    /// <summary>The most requests that were being handled at the same moment.</summary>
+    public int MaxConcurrent => Volatile.Read(ref _maxInFlight);
 
     public static async Task<FakeVendorServer> StartAsync()
     {
@@ -191,6 +197,22 @@ public class FakeVendorServer : IAsyncLifetime
     protected static IResult Json(int status, object body) => Results.Json(body, statusCode: status);
 
     private async Task HandleAsync(HttpContext ctx, RequestDelegate next)
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var seen = Volatile.Read(ref _maxInFlight); now > seen; seen = Volatile.Read(ref _maxInFlight))
+            Interlocked.CompareExchange(ref _maxInFlight, now, seen);
+        try
+        {
+            if (Latency > TimeSpan.Zero) await Task.Delay(Latency, ctx.RequestAborted);
+            await HandleOneAsync(ctx, next);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HandleOneAsync(HttpContext ctx, RequestDelegate next)
     {
         ctx.Request.EnableBuffering();
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8, leaveOpen: true);

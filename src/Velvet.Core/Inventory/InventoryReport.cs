@@ -1,0 +1,43 @@
+using Velvet.Core.Schedules;
+
+namespace Velvet.Core.Inventory;
+
+/// <summary>One place a copy of a credential lives (SPEC §8). Never a value: at most the keyed fingerprint of what was written.</summary>
+public sealed record InventoryCopy
+{
+    public required string ConsumerId { get; init; }
+    public required string Kind { get; init; }
+    public required string Label { get; init; }
+    public required string Target { get; init; }
+    public bool Active { get; init; } = true;
+    public bool Canonical { get; init; }
+    /// <summary>When Velvet last wrote this copy (the last successful push of any job), if it ever did.</summary>
+    public DateTimeOffset? LastWrittenAt { get; init; }
+    /// <summary>Keyed fingerprint of what was written (how a write-only consumer is told apart without reading it back).</summary>
+    public string? WrittenFingerprint { get; init; }
+    /// <summary>The job that wrote it.</summary>
+    public Guid? WrittenBy { get; init; }
+}
+
+/// <summary>One credential: where its copies live, when it was last rotated, its age against its cadence.</summary>
+public sealed record InventoryEntry
+{
+    public required string TokenName { get; init; }
+    public required string Env { get; init; }
+    public required string Vendor { get; init; }
+    public required string Mode { get; init; }
+    public bool Active { get; init; } = true;
+    public string? Cadence { get; init; }
+    public DateTimeOffset? LastRotatedAt { get; init; }
+    public Guid? LastRotationJob { get; init; }
+    public TimeSpan? Age { get; init; }
+    /// <summary>The cadence as a length (a cron's gap between two due times).</summary>
+    public TimeSpan? CadenceInterval { get; init; }
+    public bool Overdue { get; init; }
+    public DateTimeOffset? NextDueAt { get; init; }
+    public ScheduleState ScheduleState { get; init; }
+    public required IReadOnlyList<InventoryCopy> Copies { get; init; }
+}
+
+/// <summary>The whole inventory of one env at one moment.</summary>
+public sealed record InventoryReport(string Env, DateTimeOffset GeneratedAt, IReadOnlyList<InventoryEntry> Credentials);
