@@ -35,7 +35,9 @@ internal static class CredentialsPage
                 </tr>
                 """));
         }
+        var warning = await ChannelStatus.WarningAsync(s, http.RequestAborted).ConfigureAwait(false);
         var body = Html.Of($"""
+            {warning}
             <h1>Credentials</h1>
             <p class="hint">Every credential of env <strong>{s.Env}</strong>: metadata only, never a value.</p>
             <div class="table-wrap">
