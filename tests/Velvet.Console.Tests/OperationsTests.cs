@@ -46,6 +46,23 @@ public sealed class OperationsTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task A_cron_schedule_gets_its_next_due_time_from_the_scheduler_on_the_credentials_page()
+    {
+        await using var server = await ConsoleHarness.StartAsync((d, u) => Harness.DefaultManifest(d, u, extraCredential: """
+              - token_name: CRON_TOKEN
+                vendor: { kind: generated }
+                mode: automatic
+                env: test
+                schedule: { cron: "0 3 1 * *" }
+            """));
+        await using var tab = await ConsolePage.SignedInAsync(browser, server, "vera");
+        var row = tab.Page.Locator("#credentials tr", new() { HasText = "CRON_TOKEN" });
+        await Expect(row.Locator("td[data-label='Age / cadence']")).ToContainTextAsync("cron 0 3 1 * *");
+        await Expect(row.Locator("td[data-label='Next due']")).ToContainTextAsync(" UTC");
+        await Expect(tab.Page.Locator("#credentials tr", new() { HasText = "DEPLOY_TOKEN" }).Locator("td[data-label='Next due']")).ToHaveTextAsync("—");
+    }
+
+    [Fact]
     public async Task A_failing_notification_channel_shows_a_warning_strip_and_its_scrubbed_error_on_the_stuck_page()
     {
         await using var server = await ConsoleHarness.StartAsync((d, u) => Harness.DefaultManifest(d, u) + """

@@ -39,6 +39,12 @@ internal static class InventoryPage
                 <dt>Age / cadence</dt><dd class="{(c.Overdue ? "overdue" : "")}">{(c.Age is { } age ? Html.Text(Cadence.Format(age)) : Html.Text("—"))} / {c.Cadence ?? "no cadence"}</dd>
                 <dt>Next due</dt><dd>{(c.NextDueAt is { } due ? Html.Of($"{due}") : Html.Text("—"))} <span class="tag">{OpsViews.Name(c.ScheduleState)}</span></dd>
               </dl>
+              {(c.Copies.Count == 0 ? Html.Of($"""<p class="hint">No copies in the manifest for this env.</p>""") : Copies(c))}
+            </section>
+            """);
+    }
+
+    private static Html Copies(InventoryEntry c) => Html.Of($"""
               <div class="table-wrap">
               <table class="grid inventory-copies">
                 <caption class="sr-only">Copies of {c.TokenName}</caption>
@@ -51,7 +57,5 @@ internal static class InventoryPage
                   """)))}</tbody>
               </table>
               </div>
-            </section>
-            """);
-    }
+        """);
 }
