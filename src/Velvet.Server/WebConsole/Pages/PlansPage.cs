@@ -56,7 +56,9 @@ internal static class PlansPage
             <h2>Stages</h2>
             <ol class="plan-stages" id="plan-stages">{Html.Join(plan.Stages.Select((st, i) => Html.Of($"""
               <li data-env="{st.Env}"{Html.When(i == plan.Current, Html.Of($""" aria-current="step" """))}><strong>{i + 1}. {st.Env}</strong> {Status(st.Status)}
-              {(st.JobId is { } job ? Html.Of($"""<a href="{ConsolePaths.Job(plan.CredentialName, job)}">job</a>""") : Html.Text("not started"))}</li>
+              {(st.JobId is not { } job ? Html.Text("not started")
+                : st.Env == s.Env ? Html.Of($"""<a href="{ConsolePaths.Job(plan.CredentialName, job)}">job</a>""")
+                : Html.Of($"""job <code>{job}</code> (on the {st.Env} console)"""))}</li>
               """)))}</ol>
             <p class="hint">Start or advance it with <code>velvet plans start|tick {plan.PlanId}</code>. A stage job runs in its own env: its Stage Wizard opens on that env's console.</p>
             """);
