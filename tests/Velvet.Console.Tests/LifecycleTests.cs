@@ -27,6 +27,7 @@ public sealed class LifecycleTests(BrowserFixture browser)
             await viewer.Page.GotoAsync("/console/stuck");
             await Expect(viewer.Page.Locator($"#followups tr[data-followup=\"{opened.Id}\"]")).ToContainTextAsync("vault unreachable");
             await Expect(viewer.Page.Locator("[data-resolve]")).ToHaveCountAsync(0);
+            Assert.Equal(403, await PostResolveAsync(viewer.Page, opened.Id, csrf: true)); // the API refuses a viewer too
         }
 
         await using var tab = await ConsolePage.SignedInAsync(browser, server, "alice");
@@ -38,6 +39,8 @@ public sealed class LifecycleTests(BrowserFixture browser)
         var row = page.Locator($"#followups tr[data-followup=\"{opened.Id}\"]");
         await Expect(row).ToContainTextAsync("vault");
         await Expect(row).ToContainTextAsync("sha256:aaaa");
+
+        Assert.Equal(400, await PostResolveAsync(page, opened.Id, csrf: false)); // no anti-forgery token: refused
 
         // Read-back first: the vault holds another value, so the server refuses and the page says why.
         await row.GetByRole(AriaRole.Button, new() { Name = $"Resolve follow-up {opened.Id}" }).ClickAsync();
@@ -104,4 +107,11 @@ public sealed class LifecycleTests(BrowserFixture browser)
         await page.GotoAsync($"/console/plans/{Guid.NewGuid()}");
         await Expect(page.Locator("main")).ToContainTextAsync("does not exist");
     }
+
+    /// <summary>A resolve posted by the page's own session, with or without the anti-forgery header; the HTTP status.</summary>
+    private static Task<int> PostResolveAsync(IPage page, long id, bool csrf) => page.EvaluateAsync<int>("""
+        async ([url, csrf]) => (await fetch(url, { method: "POST", headers: Object.assign({ "Content-Type": "application/json" },
+          csrf ? { "X-CSRF-TOKEN": document.querySelector('meta[name="csrf-token"]').content } : {}),
+          body: JSON.stringify({ manual: "should not be recorded" }) })).status
+        """, new object[] { $"/followups/{id}/resolve", csrf });
 }
