@@ -17,7 +17,7 @@ internal static class ConsoleLayout
         var user = http.User;
         var signedIn = user.IsConsoleSession();
         var nav = Html.When(signedIn, Html.Of($"""
-            <nav aria-label="Main"><a href="{ConsolePaths.Credentials}">Credentials</a><a href="{ConsolePaths.Stuck}">Stuck jobs</a></nav>
+            <nav aria-label="Main"><a href="{ConsolePaths.Credentials}">Credentials</a><a href="{ConsolePaths.Inventory}">Inventory</a><a href="{ConsolePaths.Plans}">Plans</a><a href="{ConsolePaths.Stuck}">Stuck jobs</a></nav>
             <form method="post" action="{ConsolePaths.SignOut}" class="who">
               <input type="hidden" name="{ConsoleGuard.CsrfField}" value="{tokens.RequestToken}">
               <span>{user.UserName()} <span class="role">({user.RoleName()})</span></span>

@@ -48,6 +48,9 @@ public static class ConsoleModule
         console.MapGet("/credentials/{name}", Page(CredentialPage.ShowAsync)).RequireScope(Scopes.Read);
         console.MapGet("/jobs/{name}/{jobId}", Page(JobPage.ShowAsync)).RequireScope(Scopes.Read);
         console.MapGet("/stuck", Page(StuckPage.ShowAsync)).RequireScope(Scopes.Read);
+        console.MapGet("/inventory", Page(InventoryPage.ShowAsync)).RequireScope(Scopes.Read);
+        console.MapGet("/plans", Page(PlansPage.ListAsync)).RequireScope(Scopes.Read);
+        console.MapGet("/plans/{planId}", Page(PlansPage.ShowAsync)).RequireScope(Scopes.Read);
     }
 
     /// <summary>A page handler as a route handler (its IResult is written), with the server's services bound.</summary>

@@ -10,8 +10,12 @@ public static class ConsolePaths
     public const string Credentials = Root + "/credentials";
     public const string Stuck = Root + "/stuck";
     public const string Assets = Root + "/assets";
+    public const string Inventory = Root + "/inventory";
+    public const string Plans = Root + "/plans";
 
     public static string Credential(string name) => $"{Credentials}/{Uri.EscapeDataString(name)}";
+
+    public static string Plan(Guid planId) => $"{Plans}/{planId}";
 
     public static string Job(string name, Guid jobId) => $"{Root}/jobs/{Uri.EscapeDataString(name)}/{jobId}";
 }

@@ -27,15 +27,16 @@ public sealed class ConsoleHarness : IAsyncDisposable
     /// <summary>Vendor switches (revoke failing on demand), shared by every vendor the engine creates.</summary>
     public required ControllableCatalog Catalog { get; init; }
 
-    public static async Task<ConsoleHarness> StartAsync(Func<string, string, string>? manifest = null, string env = "test")
+    public static async Task<ConsoleHarness> StartAsync(Func<string, string, string>? manifest = null, string env = "test",
+        Func<Velvet.Core.Engine.EngineOptions, Velvet.Core.Engine.EngineOptions>? options = null)
     {
         ControllableCatalog? catalog = null;
-        var engine = await Harness.StartAsync(manifest, wrap: inner => catalog ??= new ControllableCatalog(inner));
+        var engine = await Harness.StartAsync(manifest, options, wrap: inner => catalog ??= new ControllableCatalog(inner));
         await engine.SeedAsync();
         var services = new ServerServices
         {
             Manifest = engine.Manifest, Store = engine.Store, Tokens = (IServiceTokenStore)engine.Store, Service = engine.Service,
-            Runner = engine.Runner, Masker = engine.Masker, Env = env,
+            Runner = engine.Runner, Masker = engine.Masker, Env = env, Targets = new Velvet.Vendors.ConsumerTargets(),
             WorkerPollInterval = TimeSpan.FromMilliseconds(100), StreamPollInterval = TimeSpan.FromMilliseconds(50),
         };
         var logs = new ListLoggerProvider();

@@ -50,6 +50,34 @@
     if (o) openDialog(o.dataset.open);
   });
 
+  // ---- follow-ups (stuck page, Stage Wizard): Resolve… → POST /followups/{id}/resolve, show the server's answer ----
+  document.addEventListener("click", (ev) => {
+    const b = ev.target.closest("[data-resolve]");
+    if (!b) return;
+    const d = openDialog("dlg-resolve-followup");
+    d.querySelector('[data-fill="followup"]').textContent = b.dataset.resolve;
+    d.querySelector("form").elements.followup_id.value = b.dataset.resolve;
+  });
+  $$("form[data-resolve-form]").forEach((form) => form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = form.elements;
+    const err = $("[data-error]", form);
+    err.textContent = "";
+    const id = f.followup_id.value;
+    const manual = f.manual.value.trim();
+    const res = await post(`/followups/${enc(id)}/resolve`, manual ? { manual } : {});
+    const m = $("#followup-message");
+    if (!res.ok) { err.textContent = problem(res); m.textContent = `follow-up ${id} is still open: ${problem(res)}`; m.className = "message error"; return; }
+    form.reset();
+    form.closest("dialog").close();
+    m.textContent = `follow-up ${id} resolved by ${res.data.resolved_by}: ${res.data.resolution}`;
+    m.className = "message ok";
+    const row = $(`tr[data-followup="${CSS.escape(id)}"]`);
+    const cell = row && $('[data-col="resolve"]', row);
+    if (cell) cell.textContent = "resolved";
+    row?.classList.add("resolved");
+  }));
+
   const tokenPath = (name) => `/tokens/${enc(name)}`;
 
   // ---- credential page: start a rotation, a test, or an emergency revocation ----

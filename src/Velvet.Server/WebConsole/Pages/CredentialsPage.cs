@@ -13,6 +13,7 @@ internal static class CredentialsPage
         var manifest = s.Service.Manifest;
         var now = s.Time.GetUtcNow();
         var rows = new List<Html>();
+        var schedules = await ConsoleData.SchedulesAsync(s, http.RequestAborted).ConfigureAwait(false);
         foreach (var c in manifest.Credentials.Where(c => c.Env == s.Env).OrderBy(c => c.TokenName, StringComparer.Ordinal))
         {
             var jobs = await ConsoleData.JobsOfAsync(s, c.TokenName, 50, http.RequestAborted).ConfigureAwait(false);
@@ -29,13 +30,15 @@ internal static class CredentialsPage
                   <td data-label="Consumers" class="num">{manifest.ConsumersOf(c.TokenName, s.Env).Count}</td>
                   <td data-label="Last rotated">{(lastDone is null ? Html.Text("never (by this Velvet)") : Html.Of($"{lastDone.StatusChangedAt}"))}</td>
                   <td data-label="Age / cadence" class="{(overdue ? "overdue" : "")}">{(age is { } ag ? Html.Text(Cadence.Format(ag)) : Html.Text("—"))} / {cadence.Text}{Html.When(overdue, Html.Of($""" <strong>overdue</strong>"""))}</td>
-                  <td data-label="Next due">{(lastDone is not null && cadence.Period is { } period ? Html.Of($"{lastDone.StatusChangedAt + period}") : Html.Text("—"))}</td>
+                  <td data-label="Next due">{NextDue(schedules.GetValueOrDefault(c.TokenName), lastDone, cadence)}</td>
                   <td data-label="Latest job">{(latest is null ? Html.Text("none") : Html.Of($"""<a href="{ConsolePaths.Job(c.TokenName, latest.JobId)}"><span class="status st-{latest.Status.Name()}">{latest.Status.Name()}</span></a>"""))}</td>
                   <td data-label="Runbook">{Html.When(c.RunbookUrl is not null, Html.Of($"""<a href="{c.RunbookUrl}" rel="noreferrer noopener" target="_blank">runbook</a>"""))}</td>
                 </tr>
                 """));
         }
+        var warning = await ChannelStatus.WarningAsync(s, http.RequestAborted).ConfigureAwait(false);
         var body = Html.Of($"""
+            {warning}
             <h1>Credentials</h1>
             <p class="hint">Every credential of env <strong>{s.Env}</strong>: metadata only, never a value.</p>
             <div class="table-wrap">
@@ -48,6 +51,12 @@ internal static class CredentialsPage
             """);
         return ConsoleLayout.Page(http, s, "Credentials", body);
     }
+
+    /// <summary>The scheduler's next due time (cron too); without a schedule store, last rotation + period.</summary>
+    private static Html NextDue(Core.Schedules.SchedulePlan? plan, RotationJob? lastDone, Cadence cadence) =>
+        plan?.NextDueAt is { } due ? Html.Of($"{due}")
+        : plan is null && lastDone is not null && cadence.Period is { } period ? Html.Of($"{lastDone.StatusChangedAt + period}")
+        : Html.Text("—");
 
     public static string ModeName(RotationMode mode) => mode switch
     {

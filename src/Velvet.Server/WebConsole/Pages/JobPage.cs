@@ -38,6 +38,8 @@ internal static class JobPage
         var canAct = http.User.HasScope(Scopes.Rotate);
         var revocation = job.Flow == FlowType.Revocation;
 
+        var followups = await FollowupsPanel.ShowAsync(http, s, job.JobId).ConfigureAwait(false);
+
         var body = Html.Of($"""
             <p class="crumbs"><a href="{ConsolePaths.Credential(name)}">{name}</a> › job</p>
             <h1>Stage Wizard · {name}</h1>
@@ -54,6 +56,7 @@ internal static class JobPage
             </section>
             """))}
             <div id="message" class="message" role="status" aria-live="polite"></div>
+            {followups}
             <section id="leaks" class="leaks" hidden aria-labelledby="leaks-title">
               <h2 id="leaks-title">Leaked: these consumers still accept the revoked credential</h2>
               <ul id="leak-list"></ul>

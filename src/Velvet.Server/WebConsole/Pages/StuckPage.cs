@@ -3,13 +3,17 @@ using Velvet.Core.Jobs;
 
 namespace Velvet.Server.WebConsole.Pages;
 
-/// <summary>Jobs waiting on a person or not moving (SPEC §2 "stuck").</summary>
+/// <summary>What needs a person: jobs waiting or not moving (SPEC §2 "stuck"), open follow-ups, notification channels.</summary>
 internal static class StuckPage
 {
     public static async Task<IResult> ShowAsync(HttpContext http, ServerServices s)
     {
         var stuck = await s.Service.ListStuckAsync(http.RequestAborted).ConfigureAwait(false);
+        var warning = await ChannelStatus.WarningAsync(s, http.RequestAborted).ConfigureAwait(false);
+        var followups = await FollowupsPanel.ShowAsync(http, s).ConfigureAwait(false);
+        var channels = await ChannelStatus.TableAsync(s, http.RequestAborted).ConfigureAwait(false);
         var body = Html.Of($"""
+            {warning}
             <h1>Stuck jobs</h1>
             <p class="hint">Jobs of env <strong>{s.Env}</strong> in one status for more than 5 minutes, or waiting on a person.</p>
             {(stuck.Count == 0 ? Html.Of($"""<p class="ok-note" id="no-stuck">No stuck jobs.</p>""") : Html.Of($"""
@@ -25,6 +29,8 @@ internal static class StuckPage
             </table>
             </div>
             """))}
+            {followups}
+            {channels}
             """);
         return ConsoleLayout.Page(http, s, "Stuck jobs", body);
     }
