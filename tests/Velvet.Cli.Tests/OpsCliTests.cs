@@ -11,7 +11,7 @@ public class OpsCliTests
     private const string Canary = "OPS-CANARY-77f1c3-never-printed";
     private const string Canary2 = "OPS-CANARY-2-0a9e44-never-printed";
 
-    private static async Task<CliRun> SetupAsync()
+    internal static async Task<CliRun> SetupAsync()
     {
         var dir = Directory.CreateTempSubdirectory("velvet-ops-").FullName;
         var manifest = Path.Combine(dir, "velvet.yaml");
@@ -48,7 +48,7 @@ public class OpsCliTests
     }
 
     /// <summary>A full rotation of API_TOKEN to <see cref="Canary"/>, then a second one left waiting at the revoke gate.</summary>
-    private static async Task<(string Done, string Pending)> RotateAsync(CliRun cli)
+    internal static async Task<(string Done, string Pending)> RotateAsync(CliRun cli)
     {
         var done = CliRun.JobId().Match((await cli.RunAsync("rotate", "API_TOKEN", "--json")).Out).Value;
         Assert.Equal(0, (await cli.RunAsync("stage", done, "verify")).Exit);
@@ -60,7 +60,7 @@ public class OpsCliTests
         return (done, pending);
     }
 
-    private static void AssertNoValue(CliRun cli) =>
+    internal static void AssertNoValue(CliRun cli) =>
         Assert.All(cli.Transcript, t =>
         {
             Assert.DoesNotContain(Canary, t, StringComparison.Ordinal);

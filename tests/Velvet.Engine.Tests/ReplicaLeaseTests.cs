@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Velvet.Core.Engine;
 using Velvet.Core.Jobs;
 using Velvet.Core.Ports;
@@ -14,12 +15,12 @@ public class ReplicaLeaseTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A second replica's runner over the same store and vendor state, with its own lease identity.</summary>
-    private static JobRunner Replica(Harness h, IJobStore store, string instance, TimeSpan? lease = null)
+    private static JobRunner Replica(Harness h, IJobStore store, string instance, TimeSpan? lease = null, TimeProvider? time = null)
     {
         var bindings = new CredentialBindings(h.Manifest, new BuiltInAdapterCatalog(new BuiltInAdapterOptions { StateDirectory = h.StateDir, Masker = h.Masker }));
         var options = h.Options with { InstanceId = instance, LeaseDuration = lease ?? h.Options.LeaseDuration };
-        var service = new RotationService(store, bindings, h.Box, h.Masker, options, TimeProvider.System);
-        return new JobRunner(service, bindings, h.Secrets, h.Box, h.Masker, TimeProvider.System, h.LoggerFactory.CreateLogger<JobRunner>());
+        var service = new RotationService(store, bindings, h.Box, h.Masker, options, time ?? TimeProvider.System);
+        return new JobRunner(service, bindings, h.Secrets, h.Box, h.Masker, time ?? TimeProvider.System, h.LoggerFactory.CreateLogger<JobRunner>());
     }
 
     private static int Steps(Harness h, Guid jobId, string status) =>
@@ -76,22 +77,28 @@ public class ReplicaLeaseTests
     [Fact]
     public async Task A_replica_whose_lease_was_taken_over_stops_its_step()
     {
-        var lease = TimeSpan.FromMilliseconds(300);
-        var (h, job, gate, a) = await BlockedInDistributeAsync(lease);
+        // A's clock is fake: its renewals run only when the test advances it, so none can slip in between the
+        // release and B's acquisition below (a renewal there would re-take the free lease), however loaded the machine.
+        var lease = TimeSpan.FromSeconds(30);
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var (h, job, gate, a) = await BlockedInDistributeAsync(lease, time);
         await using var _ = h;
 
         // Someone else takes the lease as if A had stalled past it: A's next renewal fails and A stops the step.
-        var now = TimeProvider.System.GetUtcNow();
+        var now = time.GetUtcNow();
         await h.Store.ReleaseLeaseAsync(job.JobId, "replica-a", Ct);
         Assert.True(await h.Store.TryAcquireLeaseAsync(job.JobId, "replica-b", now, now.AddMinutes(5), Ct));
-        var stopped = await a.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.False(a.IsCompleted); // A has not renewed yet: it cannot have noticed
+        time.Advance(lease / 3); // A's renewal is due
+        var stopped = await a.WaitAsync(TimeSpan.FromMinutes(2), Ct); // a condition with a generous deadline, not a timing bound
         Assert.Equal(JobStatus.Distributing, stopped!.Status);
         Assert.Contains(h.Logs.Lines, l => l.Contains("lost the lease during a step", StringComparison.Ordinal));
         gate.SetResult();
     }
 
     /// <summary>Replica A (the harness) past proceed_mint, its distribute step held open by the "search" app's gate.</summary>
-    private static async Task<(Harness H, RotationJob Job, TaskCompletionSource Gate, Task<RotationJob?> A)> BlockedInDistributeAsync(TimeSpan lease)
+    /// <param name="time">A's clock (its lease renewals); null = the harness's runner on the system clock.</param>
+    private static async Task<(Harness H, RotationJob Job, TaskCompletionSource Gate, Task<RotationJob?> A)> BlockedInDistributeAsync(TimeSpan lease, TimeProvider? time = null)
     {
         var h = await Harness.StartAsync(options: o => o with { InstanceId = "replica-a", LeaseDuration = lease });
         await h.SeedAsync();
@@ -100,7 +107,7 @@ public class ReplicaLeaseTests
         (await h.TryActAsync(job.JobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "alice" })).Unwrap();
         var gate = new TaskCompletionSource();
         h.Apps.For("search").Gate = gate;
-        var a = h.Runner.RunAsync(job.JobId, Ct);
+        var a = (time is null ? h.Runner : Replica(h, h.Store, "replica-a", lease, time)).RunAsync(job.JobId, Ct);
         while (Volatile.Read(ref h.Apps.For("search").Updates) == 0) await Task.Delay(10, Ct);
         return (h, job, gate, a);
     }

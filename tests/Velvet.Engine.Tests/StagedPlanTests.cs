@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Velvet.Core.Engine;
 using Velvet.Core.Jobs;
 using Velvet.Core.Manifest;
+using Velvet.Core.Notifications;
 using Velvet.Core.Ports;
 using Velvet.Engine.Tests.Support;
 using Velvet.Store;
@@ -109,5 +110,11 @@ public sealed class StagedPlanTests
         await staging.TickAsync(CancellationToken.None);
         var refused = await prod.StartNextAsync(plan.PlanId, "bob", CancellationToken.None);
         Assert.Contains($"plan {plan.PlanId} is blocked: healthcheck failed during the test soak", refused.Error!.Message, StringComparison.Ordinal);
+
+        // The block notifies once (plan_blocked in the outbox, tied to the staging job), however often the worker looks again.
+        var outbox = (await ((INotificationStore)h.Store).PendingFanOutAsync(100, CancellationToken.None)).Where(e => e.Kind == NotificationKinds.PlanBlocked).ToList();
+        var e = Assert.Single(outbox);
+        Assert.Equal((plan.Stages[0].JobId!.Value, "test", $"plan:{plan.PlanId:D}:plan_blocked"), (e.JobId, e.Env, e.EventKey));
+        Assert.Contains("billing: HTTP 503", e.Reason, StringComparison.Ordinal);
     }
 }

@@ -68,6 +68,57 @@ public class LifecycleApiTests
     }
 
     [Fact]
+    public async Task An_open_followup_shows_in_the_job_view_and_in_inventory_until_resolved_never_with_a_value()
+    {
+        await using var api = await ApiHarness.StartAsync(tweak: s => s with { RunWorker = false });
+        var held = File.ReadAllText(Path.Combine(api.Engine.Dir, "vault.env")).Trim().Split('=', 2)[1];
+        var job = await api.Engine.StartJobAsync();
+        var open = await JobStoreFactory.Followups(api.Engine.Store).OpenFollowupAsync(new Followup
+        {
+            JobId = job.JobId, CredentialName = Harness.Cred, Env = "test", CanonicalConsumerId = "vault", FallbackConsumerId = "app-env",
+            Reason = "HTTP 403 Forbidden", ValueFingerprint = "sha256:00112233", CreatedAt = TimeProvider.System.GetUtcNow(),
+        }, Ct);
+        var reader = api.As("reader");
+        async Task<string> ViewAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/tokens/{Harness.Cred}/rotations/{job.JobId}");
+            request.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
+            var response = await reader.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadAsStringAsync(Ct);
+        }
+
+        var viewText = await ViewAsync();
+        using (var view = System.Text.Json.JsonDocument.Parse(viewText))
+        {
+            var f = Assert.Single(view.RootElement.GetProperty("followups").EnumerateArray().ToList());
+            Assert.Equal((open.Id, "open", "vault", "app-env", "HTTP 403 Forbidden"), (f.GetProperty("id").GetInt64(), f.GetProperty("status").GetString(),
+                f.GetProperty("canonical_consumer").GetString(), f.GetProperty("fallback_consumer").GetString(), f.GetProperty("reason").GetString()));
+        }
+        var inventoryText = await (await reader.GetAsync("/inventory", Ct)).Content.ReadAsStringAsync(Ct);
+        using (var inventory = System.Text.Json.JsonDocument.Parse(inventoryText))
+        {
+            var cred = inventory.RootElement.GetProperty("credentials").EnumerateArray().Single(c => c.GetProperty("token_name").GetString() == Harness.Cred);
+            var f = Assert.Single(cred.GetProperty("followups").EnumerateArray().ToList());
+            var fallbackTarget = cred.GetProperty("copies").EnumerateArray().Single(c => c.GetProperty("consumer_id").GetString() == "app-env").GetProperty("target").GetString();
+            Assert.Equal($"fallback: value in {fallbackTarget} until follow-up {open.Id} resolved", f.GetProperty("note").GetString());
+            Assert.Equal((fallbackTarget, job.JobId.ToString()), (f.GetProperty("fallback_target").GetString(), f.GetProperty("job_id").GetString()));
+            var vault = cred.GetProperty("copies").EnumerateArray().Single(c => c.GetProperty("consumer_id").GetString() == "vault");
+            Assert.StartsWith("lacks the new value: fallback: value in", vault.GetProperty("followup").GetString(), StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(held, viewText, StringComparison.Ordinal); // canary: the seeded value is in neither answer
+        Assert.DoesNotContain(held, inventoryText, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await api.As("rotator").PostAsJsonAsync($"/followups/{open.Id}/resolve", new { manual = "copied by hand" }, Ct)).StatusCode);
+        using (var resolved = System.Text.Json.JsonDocument.Parse(await ViewAsync()))
+            Assert.Equal("resolved", resolved.RootElement.GetProperty("followups")[0].GetProperty("status").GetString());
+        using var after = System.Text.Json.JsonDocument.Parse(await (await reader.GetAsync("/inventory", Ct)).Content.ReadAsStringAsync(Ct));
+        var afterCred = after.RootElement.GetProperty("credentials").EnumerateArray().Single(c => c.GetProperty("token_name").GetString() == Harness.Cred);
+        Assert.Equal(0, afterCred.GetProperty("followups").GetArrayLength());
+        Assert.All(afterCred.GetProperty("copies").EnumerateArray(), c => Assert.Equal(System.Text.Json.JsonValueKind.Null, c.GetProperty("followup").ValueKind));
+    }
+
+    [Fact]
     public async Task Plans_are_listed_for_readers()
     {
         await using var api = await ApiHarness.StartAsync();

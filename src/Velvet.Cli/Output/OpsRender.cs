@@ -37,7 +37,7 @@ internal static class OpsRender
                     new Text(first ? InventoryMarkdown.AgeVsCadence(c) : ""),
                     first ? new Markup(c.Overdue ? "[red]yes[/]" : "no") : new Text(""),
                     new Text(x is null ? "(none)" : x.ConsumerId + (x.Canonical ? " (canonical)" : "")),
-                    new Text(x?.Label ?? ""), new Text(x?.Target ?? ""),
+                    new Text(x?.Label ?? ""), new Text((x?.Target ?? "") + (x?.FollowupNote is { } note ? "\n" + note : "")),
                     new Text(x?.LastWrittenAt is { } w ? InventoryMarkdown.Time(w) : "—"),
                     new Text(x?.WrittenFingerprint ?? "—"));
                 first = false;

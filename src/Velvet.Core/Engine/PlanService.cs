@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Velvet.Core.Jobs;
+using Velvet.Core.Notifications;
 using Velvet.Core.Ports;
 using Velvet.Core.Results;
 using Velvet.Core.Secrets;
@@ -98,7 +99,10 @@ public sealed class PlanService(IPlanStore plans, RotationService service, ISecr
                 "soaking" when plan.Stages[plan.Current].Env == Env => await SoakAsync(plan, ct).ConfigureAwait(false),
                 _ => null,
             };
-            if (next is null || !await plans.UpdatePlanAsync(next with { UpdatedAt = time.GetUtcNow() }, ct).ConfigureAwait(false)) continue;
+            if (next is null) continue;
+            // Enqueued before the plan records the block: a crash in between blocks it again next round with the same key.
+            if (next.Status == "blocked") await NotifyBlockedAsync(next, ct).ConfigureAwait(false);
+            if (!await plans.UpdatePlanAsync(next with { UpdatedAt = time.GetUtcNow() }, ct).ConfigureAwait(false)) continue;
             changed++;
             if (next.Status == "blocked") await BlockedAsync(next, ct).ConfigureAwait(false);
             else if (next.Status == "ready") await AuditAsync(next, "velvet.plan.ready", $"{next.Stages[next.Current - 1].Env} soaked green for {next.Soak.TotalMinutes:0} min; {next.Stages[next.Current].Env} may start", ct).ConfigureAwait(false);
@@ -169,6 +173,12 @@ public sealed class PlanService(IPlanStore plans, RotationService service, ISecr
     {
         await AuditAsync(plan, "velvet.plan.blocked", plan.BlockedReason ?? "blocked", ct).ConfigureAwait(false);
         PlanBlocked?.Invoke(plan);
+    }
+
+    private async Task NotifyBlockedAsync(RotationPlan plan, CancellationToken ct)
+    {
+        if (plans is INotificationStore outbox && SystemNotifications.PlanBlocked(plan, time.GetUtcNow()) is { } e)
+            await outbox.EnqueueNotificationAsync(e with { Reason = masker.Scrub(e.Reason ?? "") }, ct).ConfigureAwait(false);
     }
 
     private async Task AuditAsync(RotationPlan plan, string kind, string why, CancellationToken ct)

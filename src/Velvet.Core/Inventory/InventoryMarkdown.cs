@@ -40,7 +40,8 @@ public static class InventoryMarkdown
 
     private static string Copy(InventoryCopy x) =>
         x.Target + (x.Canonical ? " (canonical)" : "") + (x.Active ? "" : " (inactive)")
-        + (x.LastWrittenAt is { } w ? $" (written {Time(w)}, {x.WrittenFingerprint})" : "");
+        + (x.LastWrittenAt is { } w ? $" (written {Time(w)}, {x.WrittenFingerprint})" : "")
+        + (x.FollowupNote is { } note ? $" **{note}**" : "");
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

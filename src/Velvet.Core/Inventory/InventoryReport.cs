@@ -17,6 +17,25 @@ public sealed record InventoryCopy
     public string? WrittenFingerprint { get; init; }
     /// <summary>The job that wrote it.</summary>
     public Guid? WrittenBy { get; init; }
+    /// <summary>An open follow-up involving this copy, e.g. <c>fallback: value in us-east-1:/x until follow-up 3 resolved</c>.</summary>
+    public string? FollowupNote { get; init; }
+}
+
+/// <summary>An open follow-up of a credential (docs/lifecycle.md): the canonical store lacks the value, its fallback holds it.</summary>
+public sealed record InventoryFollowup
+{
+    public required long Id { get; init; }
+    public required Guid JobId { get; init; }
+    public required string CanonicalConsumerId { get; init; }
+    public required string FallbackConsumerId { get; init; }
+    /// <summary>Where the value is instead (the fallback consumer's target).</summary>
+    public required string FallbackTarget { get; init; }
+    /// <summary>Why the canonical write failed, scrubbed when it was recorded.</summary>
+    public required string Reason { get; init; }
+    public required DateTimeOffset Since { get; init; }
+
+    /// <summary><c>fallback: value in TARGET until follow-up N resolved</c>.</summary>
+    public string Note => $"fallback: value in {FallbackTarget} until follow-up {Id} resolved";
 }
 
 /// <summary>One credential: where its copies live, when it was last rotated, its age against its cadence.</summary>
@@ -37,6 +56,8 @@ public sealed record InventoryEntry
     public DateTimeOffset? NextDueAt { get; init; }
     public ScheduleState ScheduleState { get; init; }
     public required IReadOnlyList<InventoryCopy> Copies { get; init; }
+    /// <summary>Open follow-ups of this credential in this env, oldest first.</summary>
+    public IReadOnlyList<InventoryFollowup> Followups { get; init; } = [];
 }
 
 /// <summary>The whole inventory of one env at one moment.</summary>

@@ -18,11 +18,15 @@ public static class NotificationKinds
     public const string VerifyFailed = "verify_failed";
     /// <summary>A job sits in a status that needs a person, or has not moved for the stuck limit (once per job per status).</summary>
     public const string Stuck = "stuck";
+    /// <summary>A scheduled rotation came due and its job started (enqueued by the scheduler with the job, once per slot).</summary>
+    public const string ScheduleDue = "schedule_due";
+    /// <summary>A staged plan is blocked (a red healthcheck during soak, or a stage job that did not end done): the next env waits.</summary>
+    public const string PlanBlocked = "plan_blocked";
     /// <summary>`velvet notifications test CHANNEL`: never enqueued from a job.</summary>
     public const string Test = "test";
 
     /// <summary>The kinds a channel's <c>events:</c> filter may name.</summary>
-    public static readonly IReadOnlyList<string> Filterable = [Done, Aborted, RevLeaked, VerifyFailed, Stuck];
+    public static readonly IReadOnlyList<string> Filterable = [Done, Aborted, RevLeaked, VerifyFailed, Stuck, ScheduleDue, PlanBlocked];
 
     /// <summary>The event a job now in <paramref name="status"/> raises, or null when the status is not notified.</summary>
     public static string? ForStatus(JobStatus status) => status switch

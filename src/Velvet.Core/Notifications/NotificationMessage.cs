@@ -50,7 +50,7 @@ public sealed record NotificationMessage
         return new NotificationMessage
         {
             Event = e.Kind,
-            Severity = NotificationKinds.IsSev1(e.Kind) ? "sev1" : e.Kind is NotificationKinds.Done ? "info" : "warning",
+            Severity = NotificationKinds.IsSev1(e.Kind) ? "sev1" : e.Kind is NotificationKinds.Done or NotificationKinds.ScheduleDue ? "info" : "warning",
             Title = masker.Scrub(title),
             Text = masker.Scrub(text),
             JobId = e.JobId,
@@ -90,6 +90,10 @@ public sealed record NotificationMessage
             NotificationKinds.VerifyFailed => ($"{e.CredentialName}: verify failed",
                 $"{where}: Stage 1 failed, nothing was minted. Fix the current credential or its permissions, then retry or abort the job."),
             NotificationKinds.Stuck => ($"{e.CredentialName}: job stuck in {e.Status}", $"{where}: {e.Reason ?? "no change"}. It needs an operator."),
+            NotificationKinds.ScheduleDue => ($"{e.CredentialName}: scheduled rotation due",
+                $"{where}: the schedule's {e.Reason ?? "slot"} is due; the rotation job started ({e.Status}). Gates not in auto_advance wait for an operator."),
+            NotificationKinds.PlanBlocked => ($"{e.CredentialName}: staged plan blocked in {e.Env}",
+                $"{where}: {e.Reason ?? "the plan is blocked"}. The next env waits; the plan does not unblock by itself."),
             _ => ($"{e.CredentialName}: {e.Kind}", $"{where}: {e.Status}."),
         };
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Velvet.Core.Engine;
 using Velvet.Core.Jobs;
 using Velvet.Core.Manifest;
+using Velvet.Core.Notifications;
 using Velvet.Core.Ports;
 using Velvet.Core.Results;
 
@@ -116,17 +117,28 @@ public sealed class Scheduler(RotationService service, IScheduleStore slots, Sch
         var now = time.GetUtcNow();
         if (started.IsOk)
         {
+            // Enqueued before the slot records its job: a replica dying in between leaves the slot jobless, the settle
+            // pass starts it again (same job) and enqueues the same key, a no-op: the notification is sent exactly once.
+            await NotifyDueAsync(started.Value.Job, key, now, ct).ConfigureAwait(false);
             await slots.SetSlotJobAsync(credential.TokenName, Env, key, started.Value.Job.JobId, ct).ConfigureAwait(false);
             return;
         }
         if (started.Error is ActiveJobExists active)
         {
+            if (await service.Store.GetJobAsync(active.ExistingJobId, ct).ConfigureAwait(false) is { } running)
+                await NotifyDueAsync(running, key, now, ct).ConfigureAwait(false);
             // A rotation started by hand is already running: the slot adopts it, so the pairing group stays blocked
             // (in the database) until that job is terminal plus the gap, and the slot closes with its outcome.
             await slots.SetSlotJobAsync(credential.TokenName, Env, key, active.ExistingJobId, ct).ConfigureAwait(false);
             return;
         }
         await slots.CloseSlotAsync(credential.TokenName, Env, key, now, $"refused: {started.Error.Message}", ct).ConfigureAwait(false);
+    }
+
+    private async Task NotifyDueAsync(RotationJob job, string key, DateTimeOffset now, CancellationToken ct)
+    {
+        if (service.Store is INotificationStore outbox)
+            await outbox.EnqueueNotificationAsync(SystemNotifications.ScheduleDue(job, key, now), ct).ConfigureAwait(false);
     }
 
     /// <summary>Closes slots whose job is terminal (after the pair gap) and starts jobs for slots whose claimer died.</summary>

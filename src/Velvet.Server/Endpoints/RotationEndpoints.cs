@@ -59,7 +59,7 @@ internal static class RotationEndpoints
             }, ct).ConfigureAwait(false);
             if (!applied.IsOk) return Problems.From(applied.Error);
             var rows = await s.Store.GetConsumerRowsAsync(applied.Value.JobId, ct).ConfigureAwait(false);
-            return Results.Ok(JobViews.JobWithConsumers(applied.Value, rows));
+            return Results.Ok(JobViews.JobWithConsumers(applied.Value, rows, await LifecycleViews.OfJobAsync(s.Store, applied.Value.JobId, ct).ConfigureAwait(false)));
         }).RequireScope(Scopes.Rotate).WithTags("rotations");
 
         app.MapGet("/tokens/{name}/rotations/{jobId}/stream", async (string name, string jobId, HttpContext http, JobEventHub hub, CancellationToken ct) =>

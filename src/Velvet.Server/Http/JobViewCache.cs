@@ -109,7 +109,8 @@ public sealed class JobViewCache : IDisposable
         var job = await _s.Store.GetJobAsync(jobId, ct).ConfigureAwait(false);
         if (job is null) return null;
         var rows = await _s.Store.GetConsumerRowsAsync(jobId, ct).ConfigureAwait(false);
-        return new Snapshot(job, JsonSerializer.SerializeToUtf8Bytes(JobViews.JobWithConsumers(job, rows), JobViews.JsonOptions));
+        var followups = await LifecycleViews.OfJobAsync(_s.Store, jobId, ct).ConfigureAwait(false);
+        return new Snapshot(job, JsonSerializer.SerializeToUtf8Bytes(JobViews.JobWithConsumers(job, rows, followups), JobViews.JsonOptions));
     }
 
     public void Dispose() => _s.Service.JobChanged -= Invalidate;

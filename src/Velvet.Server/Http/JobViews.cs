@@ -37,11 +37,13 @@ public static class JobViews
         ["residual"] = j.Details.Residual is null ? null : Residual(j.Details.Residual),
     };
 
-    /// <summary>The job with its <c>consumers</c> rows (GET …/rotations/{job_id}).</summary>
-    public static Dictionary<string, object?> JobWithConsumers(RotationJob j, IReadOnlyList<ConsumerRow> rows)
+    /// <summary>The job with its <c>consumers</c> rows and its <c>followups</c> (open and resolved; GET …/rotations/{job_id}).</summary>
+    public static Dictionary<string, object?> JobWithConsumers(RotationJob j, IReadOnlyList<ConsumerRow> rows, IReadOnlyList<Velvet.Core.Ports.Followup> followups)
     {
+        ArgumentNullException.ThrowIfNull(followups);
         var view = Job(j);
         view["consumers"] = rows.OrderBy(r => r.Ordinal).Select(Row).ToArray();
+        view["followups"] = followups.OrderBy(f => f.Id).Select(LifecycleViews.Followup).ToArray();
         return view;
     }
 

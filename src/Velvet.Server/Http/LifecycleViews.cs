@@ -5,6 +5,10 @@ namespace Velvet.Server.Http;
 /// <summary>Wire shapes of follow-ups and rotation plans (snake_case through the shared JSON options). Never a value.</summary>
 public static class LifecycleViews
 {
+    /// <summary>The job's follow-ups (none when the store keeps none).</summary>
+    public static async Task<IReadOnlyList<Followup>> OfJobAsync(IJobStore store, Guid jobId, CancellationToken ct) =>
+        store is IFollowupStore followups ? await followups.FollowupsOfJobAsync(jobId, ct).ConfigureAwait(false) : [];
+
     public static object Followup(Followup f) => new
     {
         id = f.Id,

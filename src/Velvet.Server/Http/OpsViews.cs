@@ -37,6 +37,19 @@ public static class OpsViews
                 last_written_at = x.LastWrittenAt,
                 written_fingerprint = x.WrittenFingerprint,
                 written_by_job = x.WrittenBy,
+                followup = x.FollowupNote,
+            }),
+            followups = c.Followups.Select(f => new
+            {
+                id = f.Id,
+                status = "open",
+                job_id = f.JobId,
+                canonical_consumer = f.CanonicalConsumerId,
+                fallback_consumer = f.FallbackConsumerId,
+                fallback_target = f.FallbackTarget,
+                reason = f.Reason,
+                since = f.Since,
+                note = f.Note,
             }),
         }),
     };

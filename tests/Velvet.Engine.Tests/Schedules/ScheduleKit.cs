@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Velvet.Core.Engine;
 using Velvet.Core.Jobs;
 using Velvet.Core.Manifest;
+using Velvet.Core.Notifications;
 using Velvet.Core.Ports;
 using Velvet.Core.Schedules;
 using Velvet.Core.Secrets;
@@ -90,6 +91,10 @@ public sealed class ScheduleKit : IAsyncDisposable
 
     public async Task<IReadOnlyList<RotationJob>> JobsOf(string credential) =>
         await Store.ListJobsAsync(new JobQuery { CredentialName = credential, Limit = 100 }, CancellationToken.None);
+
+    /// <summary>The outbox's schedule_due events (none is fanned out: no dispatcher runs here).</summary>
+    public async Task<IReadOnlyList<NotificationEvent>> DueNotificationsAsync() =>
+        (await ((INotificationStore)Store).PendingFanOutAsync(500, CancellationToken.None)).Where(e => e.Kind == NotificationKinds.ScheduleDue).ToList();
 
     public async Task AbortAsync(Guid jobId) =>
         (await Replicas[0].Service.ApplyAsync(jobId, new ActionRequest { Action = JobAction.Abort, Actor = "alice", Reason = "test" }, CancellationToken.None)).Unwrap();

@@ -1,4 +1,5 @@
 using Velvet.Core.Jobs;
+using Velvet.Core.Notifications;
 using Velvet.Core.Ports;
 using Velvet.Core.Schedules;
 using Velvet.Store;
@@ -32,6 +33,10 @@ public abstract class SchedulerContract
         var initial = Assert.Single(await kit.JobsOf("SOLO"));
         Assert.Equal(["verify", "mint"], initial.Details.AutoAdvance);
         Assert.Equal("velvet-scheduler", initial.CreatedBy);
+        var notified = Assert.Single(await kit.DueNotificationsAsync()); // one schedule_due notification, tied to the job
+        Assert.Equal((initial.JobId, "SOLO", "slot initial"), (notified.JobId, notified.CredentialName, notified.Reason));
+        Assert.Equal(0, (await kit.TickBothAsync()).Sum(p => p.Started.Count));
+        Assert.Single(await kit.DueNotificationsAsync());
         await kit.AbortAsync(initial.JobId);
 
         // The slot closes once the job is terminal plus the pair gap; the next due time is 03:00 (cron, UTC).
@@ -147,6 +152,9 @@ public abstract class SchedulerContract
         var job = Assert.Single(await kit.JobsOf("SOLO"));
         Assert.Equal("schedule:initial", job.IdempotencyKey);
         Assert.Equal(job.JobId, Assert.Single(await slots.ListSlotsAsync("test", CancellationToken.None)).JobId);
+        Assert.Equal(job.JobId, Assert.Single(await kit.DueNotificationsAsync()).JobId);
+        // A replica that died after enqueueing but before recording the job: the restart enqueues the same key, a no-op.
+        Assert.False(await ((INotificationStore)kit.Store).EnqueueNotificationAsync(SystemNotifications.ScheduleDue(job, SchedulePlanner.InitialSlot, kit.Time.GetUtcNow()), CancellationToken.None));
     }
 }
 

@@ -93,7 +93,7 @@ public sealed class Cluster : IAsyncDisposable
         try
         {
             for (var i = 0; i < replicas; i++) cluster.Servers.Add(VelvetProcess.Start(((char)('A' + i)).ToString(), env));
-            foreach (var s in cluster.Servers) await s.WaitHealthyAsync(TimeSpan.FromSeconds(60), ct);
+            foreach (var s in cluster.Servers) await s.WaitHealthyAsync(TimeSpan.FromMinutes(3), ct);
         }
         catch
         {
@@ -226,7 +226,8 @@ public sealed class Driver(Cluster cluster)
     /// <summary>One full operational rotation through the API: verify → proceed_mint → proceed_revoke → done.</summary>
     public async Task<string> RotateAsync(string credential, string idempotencyKey, Action<string>? started, CancellationToken ct)
     {
-        var within = TimeSpan.FromSeconds(60);
+        // A generous deadline per stage: 20 rotations run at once on a machine that may be shared.
+        var within = TimeSpan.FromMinutes(5);
         var server = Next();
         var job = await StartAsync(server, credential, idempotencyKey, ct);
         started?.Invoke(job);
