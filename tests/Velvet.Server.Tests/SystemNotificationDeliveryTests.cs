@@ -82,6 +82,37 @@ public sealed class SystemNotificationDeliveryTests(NotificationReceiver receive
     }
 
     [Fact]
+    public async Task A_manual_only_credential_due_sends_one_reminder_with_its_runbook_and_starts_no_job()
+    {
+        // DEPLOY_TOKEN is manual_only with a runbook; give it a cadence.
+        await using var h = await Harness.StartAsync((dir, url) => Harness.DefaultManifest(dir, url).Replace(
+            "    runbook_url: https://runbooks.example/deploy-token", "    runbook_url: https://runbooks.example/deploy-token\n    schedule: { every: 30d }", StringComparison.Ordinal));
+        var seeded = await h.SeedAsync();
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        // Two replicas see the slot due: one reminder row, one message.
+        var a = new Scheduler(h.Service, JobStoreFactory.Schedules(h.Store), new SchedulerOptions(), time, NullLogger<Scheduler>.Instance);
+        var b = new Scheduler(h.Service, JobStoreFactory.Schedules(h.Store), new SchedulerOptions(), time, NullLogger<Scheduler>.Instance);
+        var reminded = (await a.TickAsync(Ct)).Reminded.Concat((await b.TickAsync(Ct)).Reminded).ToList();
+        Assert.Equal(["DEPLOY_TOKEN"], reminded);
+        Assert.Empty(await h.Store.ListJobsAsync(new JobQuery { CredentialName = "DEPLOY_TOKEN", Limit = 10 }, Ct));
+
+        var (specs, wanted, other) = Channels(NotificationKinds.ScheduleReminder);
+        await DispatchAsync(h, specs, time, () => receiver.Received(wanted).Count > 0);
+
+        var post = Assert.Single(receiver.Received(wanted));
+        Assert.Empty(receiver.Received(other));
+        using var body = JsonDocument.Parse(post.Body);
+        Assert.Equal(("schedule_reminder", "info", "DEPLOY_TOKEN"), (body.RootElement.GetProperty("event").GetString(),
+            body.RootElement.GetProperty("severity").GetString(), body.RootElement.GetProperty("credential").GetString()));
+        Assert.True(!body.RootElement.TryGetProperty("job_id", out var jobId) || jobId.ValueKind == JsonValueKind.Null);
+        var text = body.RootElement.GetProperty("text").GetString()!;
+        Assert.Contains("is manual_only", text, StringComparison.Ordinal);
+        Assert.Contains("https://runbooks.example/deploy-token", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(seeded.Reveal(), post.Body, StringComparison.Ordinal); // canary
+        Assert.DoesNotContain(Harness.DeployToken, post.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_blocked_plan_reaches_the_webhook_once_with_why_and_no_value()
     {
         await using var h = await Harness.StartAsync();

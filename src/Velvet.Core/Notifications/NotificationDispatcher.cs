@@ -89,7 +89,7 @@ public sealed class NotificationDispatcher
                 await _outbox.FanOutAsync(e.Id, [], now, ct).ConfigureAwait(false);
                 continue;
             }
-            var job = await _jobs.GetJobAsync(e.JobId, ct).ConfigureAwait(false);
+            var job = e.JobId is { } jobId ? await _jobs.GetJobAsync(jobId, ct).ConfigureAwait(false) : null;
             var json = NotificationMessage.For(e, job, _masker).ToJson();
             var deliveries = _channels.Values.Where(c => c.Spec.Wants(e.Kind)).Select(c => new NewDelivery(c.Name, json)).ToList();
             await _outbox.FanOutAsync(e.Id, deliveries, now, ct).ConfigureAwait(false);

@@ -16,7 +16,8 @@ public sealed record NotificationEvent
     public required string EventKey { get; init; }
     /// <summary>One of <see cref="NotificationKinds"/>.</summary>
     public required string Kind { get; init; }
-    public required Guid JobId { get; init; }
+    /// <summary>The job it concerns; null for an event about no job (a manual_only schedule reminder).</summary>
+    public Guid? JobId { get; init; }
     public required string CredentialName { get; init; }
     public required string Env { get; init; }
     /// <summary>The job's status when the event was raised.</summary>

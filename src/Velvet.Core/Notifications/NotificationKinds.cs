@@ -20,13 +20,15 @@ public static class NotificationKinds
     public const string Stuck = "stuck";
     /// <summary>A scheduled rotation came due and its job started (enqueued by the scheduler with the job, once per slot).</summary>
     public const string ScheduleDue = "schedule_due";
+    /// <summary>A manual_only credential came due: a person rotates it by its runbook (no job; once per slot).</summary>
+    public const string ScheduleReminder = "schedule_reminder";
     /// <summary>A staged plan is blocked (a red healthcheck during soak, or a stage job that did not end done): the next env waits.</summary>
     public const string PlanBlocked = "plan_blocked";
     /// <summary>`velvet notifications test CHANNEL`: never enqueued from a job.</summary>
     public const string Test = "test";
 
     /// <summary>The kinds a channel's <c>events:</c> filter may name.</summary>
-    public static readonly IReadOnlyList<string> Filterable = [Done, Aborted, RevLeaked, VerifyFailed, Stuck, ScheduleDue, PlanBlocked];
+    public static readonly IReadOnlyList<string> Filterable = [Done, Aborted, RevLeaked, VerifyFailed, Stuck, ScheduleDue, ScheduleReminder, PlanBlocked];
 
     /// <summary>The event a job now in <paramref name="status"/> raises, or null when the status is not notified.</summary>
     public static string? ForStatus(JobStatus status) => status switch

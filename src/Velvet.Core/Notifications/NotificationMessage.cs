@@ -50,7 +50,7 @@ public sealed record NotificationMessage
         return new NotificationMessage
         {
             Event = e.Kind,
-            Severity = NotificationKinds.IsSev1(e.Kind) ? "sev1" : e.Kind is NotificationKinds.Done or NotificationKinds.ScheduleDue ? "info" : "warning",
+            Severity = NotificationKinds.IsSev1(e.Kind) ? "sev1" : e.Kind is NotificationKinds.Done or NotificationKinds.ScheduleDue or NotificationKinds.ScheduleReminder ? "info" : "warning",
             Title = masker.Scrub(title),
             Text = masker.Scrub(text),
             JobId = e.JobId,
@@ -77,7 +77,7 @@ public sealed record NotificationMessage
     private static (string Title, string Text) Words(NotificationEvent e, RotationJob? job, IReadOnlyList<string> consumers)
     {
         var what = job?.Flow == FlowType.Revocation || e.Status.StartsWith("rev_", StringComparison.Ordinal) ? "revocation" : "rotation";
-        var where = $"job {e.JobId:D} (env {e.Env})";
+        var where = e.JobId is { } jobId ? $"job {jobId:D} (env {e.Env})" : $"env {e.Env}";
         return e.Kind switch
         {
             NotificationKinds.RevLeaked => (
@@ -92,6 +92,8 @@ public sealed record NotificationMessage
             NotificationKinds.Stuck => ($"{e.CredentialName}: job stuck in {e.Status}", $"{where}: {e.Reason ?? "no change"}. It needs an operator."),
             NotificationKinds.ScheduleDue => ($"{e.CredentialName}: scheduled rotation due",
                 $"{where}: the schedule's {e.Reason ?? "slot"} is due; the rotation job started ({e.Status}). Gates not in auto_advance wait for an operator."),
+            NotificationKinds.ScheduleReminder => ($"{e.CredentialName}: manual rotation due",
+                $"{where}: {e.CredentialName} is manual_only and its schedule's {e.Reason ?? "slot"} is due. Rotate it by its runbook; Velvet starts no job for it."),
             NotificationKinds.PlanBlocked => ($"{e.CredentialName}: staged plan blocked in {e.Env}",
                 $"{where}: {e.Reason ?? "the plan is blocked"}. The next env waits; the plan does not unblock by itself."),
             _ => ($"{e.CredentialName}: {e.Kind}", $"{where}: {e.Status}."),

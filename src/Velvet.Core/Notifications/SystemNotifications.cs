@@ -29,6 +29,26 @@ public static class SystemNotifications
     }
 
     /// <summary>
+    /// A manual_only credential's slot <paramref name="slotKey"/> is due: a reminder about no job. Keyed by the slot, so
+    /// every replica that sees it due enqueues the same row and it is sent once.
+    /// </summary>
+    public static NotificationEvent ScheduleReminder(string credentialName, string env, string slotKey, string? runbookUrl, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(credentialName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(slotKey);
+        return new NotificationEvent
+        {
+            EventKey = $"schedule:{credentialName}:{env}:{slotKey}:{NotificationKinds.ScheduleReminder}",
+            Kind = NotificationKinds.ScheduleReminder,
+            CredentialName = credentialName,
+            Env = env,
+            Status = "manual_only",
+            Reason = runbookUrl is null ? $"slot {slotKey}" : $"slot {slotKey} (runbook {runbookUrl})",
+            CreatedAt = now,
+        };
+    }
+
+    /// <summary>
     /// A blocked plan, tied to the job of the stage that blocked it; null when that stage has no job (nothing to tie
     /// the row to). A plan blocks once (it is never unblocked), so the key is the plan's.
     /// </summary>

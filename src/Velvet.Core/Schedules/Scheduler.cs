@@ -60,6 +60,10 @@ public sealed class Scheduler(RotationService service, IScheduleStore slots, Sch
             if (plan.NextDueAt is not { } due || due > now || plan.SlotKey is not { } key) continue;
             if (plan.State == ScheduleState.Reminder)
             {
+                // Enqueued before the claim under the slot's key: every replica that sees the slot due writes the same
+                // row (a no-op after the first), so a claimer dying after its claim cannot lose the reminder.
+                if (service.Store is INotificationStore outbox)
+                    await outbox.EnqueueNotificationAsync(SystemNotifications.ScheduleReminder(plan.TokenName, Env, key, plan.Credential.RunbookUrl, now), ct).ConfigureAwait(false);
                 if (await ClaimAsync(plan, key, due, SlotKind.Reminder, ReminderEvent, ct).ConfigureAwait(false) == SlotClaim.Claimed) reminded.Add(plan.TokenName);
                 continue;
             }

@@ -44,7 +44,7 @@ public sealed partial class PostgresJobStore : INotificationStore
                 Id = r.GetInt64(0),
                 EventKey = r.GetString(1),
                 Kind = r.GetString(2),
-                JobId = r.GetGuid(3),
+                JobId = r.IsDBNull(3) ? null : r.GetGuid(3),
                 CredentialName = r.GetString(4),
                 Env = r.GetString(5),
                 Status = r.GetString(6),

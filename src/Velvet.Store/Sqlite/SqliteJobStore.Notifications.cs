@@ -29,7 +29,7 @@ public sealed partial class SqliteJobStore : INotificationStore
             "VALUES ($key, $kind, $job, $cred, $env, $status, $reason, $at) ON CONFLICT (event_key) DO NOTHING");
         cmd.Parameters.AddWithValue("$key", e.EventKey);
         cmd.Parameters.AddWithValue("$kind", e.Kind);
-        cmd.Parameters.AddWithValue("$job", Id(e.JobId));
+        cmd.Parameters.AddWithValue("$job", e.JobId is { } job ? Id(job) : DBNull.Value);
         cmd.Parameters.AddWithValue("$cred", e.CredentialName);
         cmd.Parameters.AddWithValue("$env", e.Env);
         cmd.Parameters.AddWithValue("$status", e.Status);
@@ -145,7 +145,7 @@ public sealed partial class SqliteJobStore : INotificationStore
         Id = r.GetInt64(0),
         EventKey = r.GetString(1),
         Kind = r.GetString(2),
-        JobId = Guid.Parse(r.GetString(3)),
+        JobId = r.IsDBNull(3) ? null : Guid.Parse(r.GetString(3)),
         CredentialName = r.GetString(4),
         Env = r.GetString(5),
         Status = r.GetString(6),

@@ -9,7 +9,7 @@ CREATE TABLE notification_events (
     id              bigint      NOT NULL PRIMARY KEY DEFAULT nextval('notification_events_id_seq'),
     event_key       text        NOT NULL UNIQUE,
     kind            text        NOT NULL,
-    job_id          uuid        NOT NULL REFERENCES rotation_jobs (job_id) ON DELETE CASCADE,
+    job_id          uuid        NULL REFERENCES rotation_jobs (job_id) ON DELETE CASCADE, -- null: an event about no job (a manual_only reminder)
     credential_name text        NOT NULL,
     env             text        NOT NULL,
     status          text        NOT NULL,

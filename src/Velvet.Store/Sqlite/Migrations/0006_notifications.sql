@@ -7,7 +7,7 @@ CREATE TABLE notification_events (
     id              INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     event_key       TEXT    NOT NULL UNIQUE,
     kind            TEXT    NOT NULL,
-    job_id          TEXT    NOT NULL REFERENCES rotation_jobs (job_id) ON DELETE CASCADE,
+    job_id          TEXT    NULL REFERENCES rotation_jobs (job_id) ON DELETE CASCADE, -- null: an event about no job (a manual_only reminder)
     credential_name TEXT    NOT NULL,
     env             TEXT    NOT NULL,
     status          TEXT    NOT NULL,
