@@ -65,4 +65,12 @@ public sealed class ManifestSchemaCatalogTests
             .Select(r => r.GetProperty("if").GetProperty("properties").GetProperty("kind").GetProperty("const").GetString()!);
         Assert.All(ruled, k => Assert.Contains(k, known));
     }
+
+    [Fact]
+    public void The_channel_events_enum_is_the_set_a_channel_filter_may_name()
+    {
+        var events = Defs.GetProperty("channel").GetProperty("properties").GetProperty("events").GetProperty("items").GetProperty("enum")
+            .EnumerateArray().Select(e => e.GetString()!);
+        Assert.Equal(Velvet.Core.Notifications.NotificationKinds.Filterable.Order(), events.Order());
+    }
 }
