@@ -46,4 +46,17 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-bash scripts/dotnet-test-summary.sh Velvet.slnx "$@"
+# Same build settings everywhere (a developer's shell, CI): no MSBuild node or compiler server outlives the run.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
+if [ -x /usr/bin/chromium ]; then echo "test.sh: browser tests use $(/usr/bin/chromium --version 2>/dev/null)"; fi
+
+# Build once, then test: no build competes with the browser and PostgreSQL tests for the two cores.
+echo "test.sh: building Velvet.slnx"
+if ! dotnet build Velvet.slnx -nologo -v quiet -clp:ErrorsOnly </dev/null; then
+  echo "test.sh: ERROR: the build failed (errors above)" >&2
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+# A test that shows no progress for 5 minutes is stopped and counted as a failure, with its name in the output
+# (--blame-hang-timeout); the xunit.runner.json of every test project names tests running over 60 s as they go.
+bash scripts/dotnet-test-summary.sh Velvet.slnx --no-build --blame-hang-timeout 5m --blame-hang-dump-type none "$@"

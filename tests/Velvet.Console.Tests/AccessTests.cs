@@ -9,7 +9,7 @@ namespace Velvet.Console.Tests;
 /// <summary>Roles, CSRF and step-up are enforced by the server, not only by what the page shows.</summary>
 public sealed class AccessTests(BrowserFixture browser)
 {
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task A_viewer_sees_credentials_and_jobs_without_any_action_button_and_the_API_refuses_their_actions()
     {
         await using var server = await ConsoleHarness.StartAsync();
@@ -33,7 +33,7 @@ public sealed class AccessTests(BrowserFixture browser)
         Assert.Equal(403, status);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task A_post_without_the_anti_forgery_token_is_refused_and_a_revoke_without_step_up_is_refused()
     {
         await using var server = await ConsoleHarness.StartAsync();
@@ -65,7 +65,7 @@ public sealed class AccessTests(BrowserFixture browser)
         Assert.Equal(202, ok.Status);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task The_console_works_from_the_keyboard_and_fits_a_phone_width()
     {
         await using var server = await ConsoleHarness.StartAsync();

@@ -11,7 +11,7 @@ public sealed class AnonymousTests
 {
     private static readonly string[] Public = ["/console/sign-in", "/console/assets/console.css", "/console/assets/console.js"];
 
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task Every_console_route_without_a_session_redirects_to_sign_in_or_is_refused_except_sign_in_and_assets()
     {
         await using var server = await ConsoleHarness.StartAsync();

@@ -11,7 +11,7 @@ namespace Velvet.Console.Tests;
 /// </summary>
 public sealed class CanaryTests(BrowserFixture browser)
 {
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task An_operator_manual_value_goes_through_a_masked_field_and_appears_in_no_page_response_stream_or_log()
     {
         var canary = "CANARY-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

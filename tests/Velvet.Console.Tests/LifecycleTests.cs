@@ -9,7 +9,7 @@ namespace Velvet.Console.Tests;
 /// <summary>Follow-ups (resolve from the console) and staged plans (docs/lifecycle.md) on the console.</summary>
 public sealed class LifecycleTests(BrowserFixture browser)
 {
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task An_open_follow_up_is_shown_on_the_stuck_page_and_the_wizard_and_an_operator_resolves_it_with_the_servers_answer()
     {
         await using var server = await ConsoleHarness.StartAsync();
@@ -67,7 +67,7 @@ public sealed class LifecycleTests(BrowserFixture browser)
         await Expect(page.Locator("#followups")).ToHaveCountAsync(0);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task A_blocked_plan_is_listed_and_its_page_shows_each_stage_its_job_the_soak_and_why_it_is_blocked()
     {
         await using var server = await ConsoleHarness.StartAsync();

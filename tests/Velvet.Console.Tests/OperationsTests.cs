@@ -10,7 +10,7 @@ namespace Velvet.Console.Tests;
 /// <summary>The inventory page (GET /inventory's data) and the notification channels' status (/readyz's data).</summary>
 public sealed class OperationsTests(BrowserFixture browser)
 {
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task Inventory_shows_every_copy_with_kind_target_and_written_fingerprint_and_never_the_value()
     {
         await using var server = await ConsoleHarness.StartAsync(options: o => o with { FingerprintKey = new byte[32] });
@@ -45,7 +45,7 @@ public sealed class OperationsTests(BrowserFixture browser)
             Assert.DoesNotContain(value, text, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task A_cron_schedule_gets_its_next_due_time_from_the_scheduler_on_the_credentials_page()
     {
         await using var server = await ConsoleHarness.StartAsync((d, u) => Harness.DefaultManifest(d, u, extraCredential: """
@@ -62,7 +62,7 @@ public sealed class OperationsTests(BrowserFixture browser)
         await Expect(tab.Page.Locator("#credentials tr", new() { HasText = "DEPLOY_TOKEN" }).Locator("td[data-label='Next due']")).ToHaveTextAsync("—");
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task A_failing_notification_channel_shows_a_warning_strip_and_its_scrubbed_error_on_the_stuck_page()
     {
         await using var server = await ConsoleHarness.StartAsync((d, u) => Harness.DefaultManifest(d, u) + """

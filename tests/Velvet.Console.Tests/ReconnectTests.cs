@@ -7,7 +7,7 @@ namespace Velvet.Console.Tests;
 /// <summary>A dropped event stream: the wizard reconnects and neither its rows nor its audit trail miss an event.</summary>
 public sealed class ReconnectTests(BrowserFixture browser)
 {
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task After_dropped_streams_the_wizard_reconnects_and_shows_every_event_once()
     {
         await using var server = await ConsoleHarness.StartAsync();

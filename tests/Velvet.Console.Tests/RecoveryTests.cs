@@ -8,7 +8,7 @@ namespace Velvet.Console.Tests;
 /// <summary>Recovery buttons of the Stage Wizard: Retry failed, Abort with its residual state, Retry revoke, Mark manually revoked.</summary>
 public sealed class RecoveryTests(BrowserFixture browser)
 {
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task A_failed_consumer_turns_red_with_its_scrubbed_error_and_Retry_failed_turns_it_green()
     {
         await using var server = await ConsoleHarness.StartAsync();
@@ -37,7 +37,7 @@ public sealed class RecoveryTests(BrowserFixture browser)
         Assert.DoesNotContain(server.Engine.Apps.Held("billing")!, html, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task Abort_shows_what_stays_behind_before_and_the_residual_state_with_cleanup_steps_after()
     {
         await using var server = await ConsoleHarness.StartAsync();
@@ -73,7 +73,7 @@ public sealed class RecoveryTests(BrowserFixture browser)
         await tab.ScreenshotAsync("stage-wizard-aborted");
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task Revoke_failed_offers_Retry_revoke_and_Mark_manually_revoked_which_needs_the_old_credential_id()
     {
         await using var server = await ConsoleHarness.StartAsync();

@@ -8,7 +8,7 @@ namespace Velvet.Console.Tests;
 /// <summary>Emergency revocation from a credential: confirm gate with step-up, per-consumer probes, leaks highlighted (SPEC §3).</summary>
 public sealed class RevocationTests(BrowserFixture browser)
 {
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task A_leaking_consumer_is_highlighted_with_what_to_do_and_the_job_finishes_after_the_fix_and_manual_confirms()
     {
         await using var server = await ConsoleHarness.StartAsync();

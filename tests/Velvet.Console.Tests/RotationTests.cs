@@ -10,7 +10,7 @@ public sealed class RotationTests(BrowserFixture browser)
 {
     private static readonly string[] Consumers = ["vault", "app-env", "billing", "search"];
 
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task Rotation_rows_turn_green_live_and_the_revoke_gate_refuses_a_wrong_name_and_an_empty_ticket_then_passes_with_step_up()
     {
         await using var server = await ConsoleHarness.StartAsync();

@@ -6,7 +6,7 @@ namespace Velvet.Console.Tests;
 
 public sealed class SignInTests(BrowserFixture browser)
 {
-    [Fact]
+    [Fact(Timeout = BrowserFixture.TestTimeoutMs)]
     public async Task Wrong_password_is_refused_then_the_right_one_opens_the_credentials_page()
     {
         await using var server = await ConsoleHarness.StartAsync();

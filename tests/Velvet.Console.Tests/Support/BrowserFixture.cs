@@ -11,6 +11,13 @@ namespace Velvet.Console.Tests.Support;
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>
+    /// Every browser test's own limit: a test that passes takes seconds, so one still running after two minutes is stuck
+    /// (a page that never answers, a browser that hung); it fails with its name instead of holding up the whole run.
+    /// </summary>
+    public const int TestTimeoutMs = 120_000;
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);
     private static readonly string[] Flags =
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -20,6 +27,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private string? _missing;
+    private string? _failed;
 
     public static string ScreenshotDir { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
@@ -34,14 +42,27 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDir);
         // The machine may be busy with every other test project: wait for the page generously, never sleep.
         Assertions.SetDefaultExpectTimeout(20_000);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = Flags });
+        // Neither the Playwright driver nor the browser may hang the run: each start has a limit, and failing it fails
+        // every browser test with the reason (the driver's start has no timeout of its own).
+        try
+        {
+            _playwright = await Playwright.CreateAsync().WaitAsync(StartLimit);
+            _browser = await _playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = ChromiumPath, Headless = true, Args = Flags, Timeout = (float)StartLimit.TotalMilliseconds,
+            }).WaitAsync(StartLimit);
+        }
+        catch (Exception e) when (e is TimeoutException or PlaywrightException)
+        {
+            _failed = $"Chromium could not be started through Playwright within {StartLimit.TotalSeconds:0} s: {e.Message}";
+        }
     }
 
     /// <summary>The browser, or skip (laptop) / fail (CI) when Chromium is not installed.</summary>
     public IBrowser Require()
     {
         if (_browser is not null) return _browser;
+        if (_failed is not null) Assert.Fail(_failed);
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))) Assert.Fail(_missing);
         Assert.Skip(_missing!);
         return null!;
@@ -49,7 +70,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
+        // Closing waits for Chromium to exit; never longer than the start limit, then the driver is stopped regardless.
+        try
+        {
+            if (_browser is not null) await _browser.DisposeAsync().AsTask().WaitAsync(StartLimit);
+        }
+        catch (TimeoutException) { }
+        finally
+        {
+            _playwright?.Dispose();
+        }
     }
 }

@@ -13,11 +13,15 @@ public sealed class ConsolePage : IAsyncDisposable
     /// <summary>Every same-origin response the page received, except event streams (read separately).</summary>
     public List<IResponse> Responses { get; } = [];
 
+    private readonly CancellationTokenRegistration _onTimeout;
+
     private ConsolePage(IBrowserContext context, IPage page, ConsoleHarness server)
     {
         _context = context;
         Page = page;
         Server = server;
+        // A test past its Timeout is cancelled: closing its tabs makes every pending Playwright call throw at once.
+        _onTimeout = TestContext.Current.CancellationToken.Register(() => _ = context.CloseAsync());
         page.Console += (_, m) => { lock (ConsoleLog) ConsoleLog.Add(m.Type + ": " + m.Text); };
         page.PageError += (_, e) => { lock (ConsoleLog) ConsoleLog.Add("pageerror: " + e); };
         page.Response += (_, r) =>
@@ -68,5 +72,9 @@ public sealed class ConsolePage : IAsyncDisposable
         return bodies;
     }
 
-    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _onTimeout.DisposeAsync();
+        await _context.DisposeAsync();
+    }
 }
