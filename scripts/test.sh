@@ -50,6 +50,12 @@ fi
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
 if [ -x /usr/bin/chromium ]; then echo "test.sh: browser tests use $(/usr/bin/chromium --version 2>/dev/null)"; fi
 
+# The summary wrapper below decides what counts; check it first against a fake dotnet (15 s).
+if ! bash scripts/dotnet-test-summary.selftest.sh; then
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
 # Build once, then test: no build competes with the browser and PostgreSQL tests for the two cores.
 echo "test.sh: building Velvet.slnx"
 if ! dotnet build Velvet.slnx -nologo -v quiet -clp:ErrorsOnly </dev/null; then
@@ -57,6 +63,9 @@ if ! dotnet build Velvet.slnx -nologo -v quiet -clp:ErrorsOnly </dev/null; then
   echo "tests: 0 passed, 1 failed, 0 skipped"
   exit 1
 fi
-# A test that shows no progress for 5 minutes is stopped and counted as a failure, with its name in the output
+# The test projects of the solution run one after another, each its own `dotnet test`: a project that crashes,
+# hangs or reports nothing is named and counted as failed, and the browser tests never share the two cores with
+# another project. A test that shows no progress for 5 minutes is stopped and counted as failed, with its name
 # (--blame-hang-timeout); the xunit.runner.json of every test project names tests running over 60 s as they go.
-bash scripts/dotnet-test-summary.sh Velvet.slnx --no-build --blame-hang-timeout 5m --blame-hang-dump-type none "$@"
+mapfile -t projects < <(grep -o 'tests/[^"]*\.csproj' Velvet.slnx)
+bash scripts/dotnet-test-summary.sh --each "${projects[@]}" -- --no-build --blame-hang-timeout 5m --blame-hang-dump-type none "$@"
