@@ -49,6 +49,8 @@ while read -r line; do
         "$(field distribute_ms "$line")" "$(field distribute_bound_ms "$line")" "$(field distribute_ratio "$line")" ""
       printf '%-34s %-12s %11s ms %13s ms %8sx %s\n' "  http-only harness (no engine)" "$store" \
         "$(field http_only_ms "$line")" "$(field bound_ms "$line")" "$(field http_only_ratio "$line")" "(reference)"
+      printf '%-34s %-12s %11s ms %13s ms %9s %s\n' "  consumer latency per call" "$store" \
+        "$(field server_ms_per_call "$line")" "$LATENCY_MS" "" "(measured in the server during the rotations; one call alone: $(field call_floor_ms "$line") ms)"
       ;;
     transitions)
       target="(none)"; [ "$store" = postgres ] && target=">= 40 %"
@@ -63,6 +65,7 @@ while read -r line; do
     grants)
       printf '%-34s %-12s %11s ms %13s ms %8sx %s\n' "grants plan, $(field tables "$line") tables" "$store" \
         "$(field plan_ms "$line")" "$(field baseline_ms "$line")" "$(field ratio "$line")" ">= 50x  (baseline / velvet; baseline: one relacl query per table)"
+      ;;
     dbrotate)
       target="(baseline: the seeds' procedure)"; [ "$(field mode "$line")" = alternating ] && target="0 failed"
       printf '%-34s %-12s %8s failed %7s connections  %s\n' "dbrotate $(field mode "$line") c=$(field clients "$line") x$(field rotations "$line")" "postgres" \

@@ -20,6 +20,7 @@ internal sealed class ConsumerApp : IAsyncDisposable
     private int _maxInFlight;
     private int _updates;
     private int _healthChecks;
+    private long _busyTicks;
 
     private ConsumerApp(WebApplication app) => _app = app;
 
@@ -29,11 +30,19 @@ internal sealed class ConsumerApp : IAsyncDisposable
     public int Updates => Volatile.Read(ref _updates);
     public int HealthChecks => Volatile.Read(ref _healthChecks);
 
+    /// <summary>
+    /// Server-side time of every call since <see cref="ResetCounters"/>, summed (handler entry to answer, so the
+    /// consumer's real latency: <c>latency</c> plus the timer's lateness). Divided by the calls it is the per-call
+    /// latency a perfect client would see; divided by a wall time it is the mean number of calls in flight.
+    /// </summary>
+    public TimeSpan Busy => System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _busyTicks));
+
     public void ResetCounters()
     {
         Interlocked.Exchange(ref _maxInFlight, 0);
         Interlocked.Exchange(ref _updates, 0);
         Interlocked.Exchange(ref _healthChecks, 0);
+        Interlocked.Exchange(ref _busyTicks, 0);
     }
 
     public static async Task<ConsumerApp> StartAsync(TimeSpan latency)
@@ -62,7 +71,7 @@ internal sealed class ConsumerApp : IAsyncDisposable
     private async Task<IResult> UpdateAsync(HttpContext ctx)
     {
         Interlocked.Increment(ref _updates);
-        Enter();
+        var started = Enter();
         try
         {
             // Drain the body (the new value) without keeping it.
@@ -74,14 +83,14 @@ internal sealed class ConsumerApp : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            Leave(started);
         }
     }
 
     private async Task<IResult> HealthAsync()
     {
         Interlocked.Increment(ref _healthChecks);
-        Enter();
+        var started = Enter();
         try
         {
             await Task.Delay(Latency);
@@ -89,15 +98,22 @@ internal sealed class ConsumerApp : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            Leave(started);
         }
     }
 
-    private void Enter()
+    private long Enter()
     {
         var now = Interlocked.Increment(ref _inFlight);
         int seen;
         while ((seen = Volatile.Read(ref _maxInFlight)) < now && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen) { }
+        return System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    private void Leave(long started)
+    {
+        Interlocked.Add(ref _busyTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+        Interlocked.Decrement(ref _inFlight);
     }
 
     public async ValueTask DisposeAsync()

@@ -24,7 +24,11 @@ internal static class FanoutBench
     private const int WarmUpRotations = 5;
     private static readonly TimeSpan RotationLimit = TimeSpan.FromMinutes(3);
 
-    private sealed record Run(TimeSpan Wall, TimeSpan Distribute, TimeSpan Validate, int PeakInFlight, int Updates, int HealthChecks);
+    private sealed record Run(TimeSpan Wall, TimeSpan Distribute, TimeSpan Validate, int PeakInFlight, int Updates, int HealthChecks, TimeSpan ServerBusy, TimeSpan Cpu)
+    {
+        /// <summary>The consumers' real latency in this run: server-side time per call (nominal latency + timer lateness).</summary>
+        public TimeSpan PerCall => ServerBusy / Math.Max(1, Updates + HealthChecks);
+    }
 
     public static async Task<int> RunAsync(Args args)
     {
@@ -102,7 +106,10 @@ internal static class FanoutBench
                     Console.WriteLine($"run {i}: wall {Ms(r.Wall)} / bound {Ms(bound)} = {F(r.Wall / bound)}x | " +
                                       $"distribute {Ms(r.Distribute)} / {Ms(phaseBound)} = {F(r.Distribute / phaseBound)}x | " +
                                       $"validate {Ms(r.Validate)} / {Ms(phaseBound)} = {F(r.Validate / phaseBound)}x | " +
-                                      $"peak in flight {r.PeakInFlight}, calls {r.Updates} PUT + {r.HealthChecks} GET");
+                                      $"peak in flight {r.PeakInFlight}, calls {r.Updates} PUT + {r.HealthChecks} GET | " +
+                                      $"server-side {F(r.PerCall.TotalMilliseconds)} ms/call, mean in flight {F(r.ServerBusy / (r.Distribute + r.Validate), 1)} " +
+                                      $"during the two phases, wall / (2 × {rounds} × {F(r.PerCall.TotalMilliseconds)} ms) = {F(r.Wall / (2 * rounds * r.PerCall))}x | " +
+                                      $"process CPU {Ms(r.Cpu)}");
                     if (timing is not null)
                     {
                         Console.WriteLine("  store calls of this rotation (verify to done):");
@@ -120,15 +127,34 @@ internal static class FanoutBench
                 // The harness alone: the same calls through the same client and server, with a plain semaphore and no
                 // store, so the share of the ratio that is the 2-core box (HTTP client + Kestrel + timers) is visible.
                 var raw = new List<double>();
-                for (var i = 0; i < MeasuredRuns; i++) raw.Add((await HttpOnlyAsync(http, app.BaseUrl, cred, n, concurrency)).TotalMilliseconds);
+                var rawPerCall = new List<double>();
+                var rawCpu = new List<double>();
+                for (var i = 0; i < MeasuredRuns; i++)
+                {
+                    app.ResetCounters();
+                    var cpu = Environment.CpuUsage.TotalTime;
+                    raw.Add((await HttpOnlyAsync(http, app.BaseUrl, cred, n, concurrency)).TotalMilliseconds);
+                    rawCpu.Add((Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
+                    rawPerCall.Add(app.Busy.TotalMilliseconds / Math.Max(1, app.Updates + app.HealthChecks));
+                }
                 var rawMedian = Median(raw);
                 Console.WriteLine($"http-only (same calls, no engine, no store): {string.Join(", ", raw.Select(r => F(r, 0) + " ms"))}; " +
-                                  $"median {F(rawMedian, 0)} ms / bound {F(bound.TotalMilliseconds, 0)} ms = {F(rawMedian / bound.TotalMilliseconds)}x");
+                                  $"median {F(rawMedian, 0)} ms / bound {F(bound.TotalMilliseconds, 0)} ms = {F(rawMedian / bound.TotalMilliseconds)}x; " +
+                                  $"server-side {F(Median(rawPerCall))} ms/call; process CPU {F(Median(rawCpu), 0)} ms " +
+                                  $"(engine runs: {F(Median(runs.Select(r => r.Cpu.TotalMilliseconds).ToList()), 0)} ms)");
+                // What one call costs with nothing else running: the consumer's latency floor on this box (Task.Delay
+                // lands late by the timer's granularity), so a reader can tell the box's share of the ratio from Velvet's.
+                var probe = await LatencyProbeAsync(http, app, cred);
+                var perCall = Median(runs.Select(r => r.PerCall.TotalMilliseconds).ToList());
+                Console.WriteLine($"latency floor: one call at a time {F(probe.Client)} ms at the client, {F(probe.Server)} ms in the server " +
+                                  $"(nominal {F(latency.TotalMilliseconds, 0)} ms); during the measured rotations {F(perCall)} ms/call server-side. " +
+                                  $"Reference only (the target stays on the nominal bound): wall / (2 × {rounds} × {F(perCall)} ms) = {F(wall / (2 * rounds * perCall))}x");
                 Result(("bench", "fanout"), ("store", storeKind), ("consumers", n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     ("wall_ms", F(wall, 0)), ("bound_ms", F(bound.TotalMilliseconds, 0)), ("ratio", F(ratio)),
                     ("distribute_ms", F(dist, 0)), ("distribute_bound_ms", F(phaseBound.TotalMilliseconds, 0)),
                     ("distribute_ratio", F(dist / phaseBound.TotalMilliseconds)), ("validate_ms", F(val, 0)),
-                    ("http_only_ms", F(rawMedian, 0)), ("http_only_ratio", F(rawMedian / bound.TotalMilliseconds)));
+                    ("http_only_ms", F(rawMedian, 0)), ("http_only_ratio", F(rawMedian / bound.TotalMilliseconds)),
+                    ("call_floor_ms", F(probe.Client)), ("server_ms_per_call", F(perCall)));
                 return 0;
             }
             finally
@@ -167,6 +193,26 @@ internal static class FanoutBench
             }));
         }
         return sw.Elapsed;
+    }
+
+    /// <summary>20 PUTs and 20 GETs one after the other: median client-side round trip and mean server-side time per call.</summary>
+    private static async Task<(double Client, double Server)> LatencyProbeAsync(HttpClient http, ConsumerApp app, string credential)
+    {
+        using var limit = new CancellationTokenSource(RotationLimit);
+        var id = $"{credential.ToLowerInvariant().Replace('_', '-')}-app-00000";
+        var times = new List<double>();
+        app.ResetCounters();
+        for (var i = 0; i < 40; i++)
+        {
+            var put = i % 2 == 0;
+            using var request = new HttpRequestMessage(put ? HttpMethod.Put : HttpMethod.Get, $"{app.BaseUrl}/{(put ? "config" : "health")}/{id}");
+            if (put) request.Content = new StringContent("{\"value\":\"not-a-secret-0123456789abcdef\"}", Encoding.UTF8, "application/json");
+            var start = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token);
+            response.EnsureSuccessStatusCode();
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return (Median(times), app.Busy.TotalMilliseconds / Math.Max(1, app.Updates + app.HealthChecks));
     }
 
     private static string Ms(TimeSpan t) => F(t.TotalMilliseconds, 0) + " ms";
@@ -225,11 +271,13 @@ internal static class FanoutBench
         await ActAsync(service, runner, jobId, new ActionRequest { Action = JobAction.Verify, Actor = "bench" }, JobStatus.Verified, ct);
 
         app.ResetCounters();
+        var cpu = Environment.CpuUsage.TotalTime;
         var sw = Stopwatch.StartNew();
         await ActAsync(service, runner, jobId, new ActionRequest { Action = JobAction.ProceedMint, Actor = "bench" }, JobStatus.Validated, ct);
         var wall = sw.Elapsed;
+        cpu = Environment.CpuUsage.TotalTime - cpu;
         var peak = app.MaxInFlight;
-        var (updates, checks) = (app.Updates, app.HealthChecks);
+        var (updates, checks, busy) = (app.Updates, app.HealthChecks, app.Busy);
 
         var events = await service.Store.GetEventsAsync(jobId, 0, ct);
         var distribute = Between(events, "distributing", "distributed");
@@ -239,7 +287,7 @@ internal static class FanoutBench
         {
             Action = JobAction.ProceedRevoke, Actor = "bench", ConfirmCredentialName = credential, TicketId = "ROT-2026-11-" + credential,
         }, JobStatus.Done, ct);
-        return new Run(wall, distribute, validate, peak, updates, checks);
+        return new Run(wall, distribute, validate, peak, updates, checks, busy, cpu);
     }
 
     private static async Task ActAsync(RotationService service, JobRunner runner, Guid jobId, ActionRequest request, JobStatus expected, CancellationToken ct)

@@ -44,7 +44,9 @@ public sealed partial class JobRunner
             await watch.ConfigureAwait(false);
         }
 
-        rows = await _store.GetConsumerRowsAsync(job.JobId, ct).ConfigureAwait(false);
+        // Every row write of this fan-out has completed here: the rows as stored are the ones read above with those
+        // writes laid over them, so the outcome needs no second read of all N rows (see RowWriteBatcher.Overlay).
+        rows = writes.Overlay(rows);
         var outcome = Phases.Outcome(rows, phase, job.Flow);
         if (outcome is null)
         {

@@ -15,6 +15,7 @@ internal sealed class RowWriteBatcher(IJobStore store, CancellationToken ct)
     private readonly Lock _lock = new();
     private List<Pending> _queue = [];
     private bool _flushing;
+    private readonly Dictionary<string, ConsumerRow> _stored = new(StringComparer.Ordinal);
 
     private sealed record Pending(ConsumerRow Row, JobEvent Event, TaskCompletionSource Done);
 
@@ -29,7 +30,10 @@ internal sealed class RowWriteBatcher(IJobStore store, CancellationToken ct)
             lead = !_flushing;
             _flushing = true;
         }
-        if (lead) _ = FlushAsync();
+        // Off the caller's thread: the caller is a consumer row about to make (or just back from) its call, holding a
+        // concurrency slot. A store whose commit runs synchronously (SQLite) would otherwise run this whole loop, batch
+        // after batch, before the row's call is even sent or its slot released.
+        if (lead) _ = Task.Run(FlushAsync, CancellationToken.None);
         return pending.Done.Task;
     }
 
@@ -52,6 +56,7 @@ internal sealed class RowWriteBatcher(IJobStore store, CancellationToken ct)
             try
             {
                 await store.UpdateConsumerRowsAsync(batch.Select(p => p.Row).ToList(), batch.Select(p => p.Event).ToList(), ct).ConfigureAwait(false);
+                Stored(batch);
                 foreach (var p in batch) p.Done.TrySetResult();
             }
             catch (Exception) when (batch.Count > 1 && !ct.IsCancellationRequested)
@@ -71,11 +76,32 @@ internal sealed class RowWriteBatcher(IJobStore store, CancellationToken ct)
         try
         {
             await store.UpdateConsumerRowsAsync([p.Row], [p.Event], ct).ConfigureAwait(false);
+            Stored([p]);
             p.Done.TrySetResult();
         }
         catch (Exception ex)
         {
             Fail(p, ex);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="rows"/> (as read before the fan-out) with every write of this batcher that has been stored laid
+    /// over them: what reading the rows back would return once every write has completed, as long as nothing else
+    /// wrote them. Only this batcher writes rows during a fan-out (the engine holds the job's lease); an operator's
+    /// row change goes through <see cref="IJobStore.UpdateJobAsync"/> and bumps the job's version, so a transition
+    /// decided on these rows is refused as a lost race, exactly as one decided on a fresh read would be.
+    /// </summary>
+    public IReadOnlyList<ConsumerRow> Overlay(IReadOnlyList<ConsumerRow> rows)
+    {
+        lock (_lock) return rows.Select(r => _stored.TryGetValue(r.ConsumerId, out var w) ? w : r).ToList();
+    }
+
+    private void Stored(List<Pending> batch)
+    {
+        lock (_lock)
+        {
+            foreach (var p in batch) _stored[p.Row.ConsumerId] = p.Row;
         }
     }
 
