@@ -57,7 +57,7 @@ public sealed class BuiltInAdapterCatalog : IAdapterCatalog
             "A Cloudflare API token (user or account-owned): verify active, then create-new/delete-old (default) or roll"),
         new(AwsIamAccessKeyVendor.KindName, AdapterRole.Vendor, AwsIamAccessKeyOptions.Required, AwsIamAccessKeyOptions.Optional, IsLocal: false,
             "An IAM user's access key (value: credential_process JSON): create a second key, prove it with STS, then deactivate and delete the old one"),
-        new(AwsSsmParameterConsumer.KindName, AdapterRole.Consumer, ["parameter_name", "region"], ["key_id", .. AwsCredentialSettings.OptionalSettingKeys], IsLocal: false,
+        new(AwsSsmParameterConsumer.KindName, AdapterRole.Consumer, ["parameter_name", "region"], ["key_id", "json_field", .. AwsCredentialSettings.OptionalSettingKeys], IsLocal: false,
             "An AWS SSM Parameter Store SecureString (PutParameter Overwrite), validated by GetParameter WithDecryption and its fingerprint"),
     ];
 

@@ -224,7 +224,7 @@ public class CliTests
         var cli = await SetupAsync();
         var (exit, output, err) = await cli.RunAsync("manifest", "check", Path.Combine(CliRun.RepoRoot(), "examples", "seeds.velvet.yaml"));
         Assert.True(exit == 0, err);
-        Assert.Contains("5 credential(s), 9 consumer(s)", output, StringComparison.Ordinal);
+        Assert.Contains("5 credential(s), 10 consumer(s)", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Velvet.Core.Engine;
 using Velvet.Core.Jobs;
 using Velvet.Core.Secrets;
@@ -9,15 +8,17 @@ using Velvet.Vendors.Tests.Aws;
 namespace Velvet.Engine.Tests;
 
 /// <summary>
-/// The seeds example's AWS block (BILLING_AWS_ACCESS_KEY, aws-iam-access-key → one SSM SecureString) rotated by the
-/// engine against the IAM+STS and SSM fakes: a second key, the pair in SSM, the new key proven by STS (after IAM's
+/// The seeds example's AWS block (BILLING_AWS_ACCESS_KEY, aws-iam-access-key → two SSM SecureStrings, one json_field
+/// each, as in the session log) rotated by the engine against the IAM+STS and SSM fakes: a second key, its id and its
+/// secret in their parameters (each validated by the field's fingerprint), the new key proven by STS (after IAM's
 /// eventual consistency made the first revoke attempt transient), the old key deactivated and deleted by Velvet's identity.
 /// </summary>
 public sealed class AwsBillingKeysEndToEndTests : IAsyncLifetime
 {
     private const string Cred = "BILLING_AWS_ACCESS_KEY";
     private const string User = "raxx-billing-readonly";
-    private const string Parameter = "/raxx/billing-readonly/aws_access_key";
+    private const string IdParameter = "/raxx/billing-readonly/aws_access_key_id";
+    private const string SecretParameter = "/raxx/billing-readonly/aws_secret_access_key";
     private const string SsmSecret = "ssm-signing-secret-canary-41d2";
     private FakeIam _iam = null!;
     private readonly FakeSsm _ssm = new();
@@ -50,17 +51,14 @@ public sealed class AwsBillingKeysEndToEndTests : IAsyncLifetime
                 ["access_key_id_name"] = "VELVET_AWS_KEY_ID", ["secret_access_key_name"] = "VELVET_AWS_SECRET",
             },
         },
-        new Dictionary<string, IReadOnlyDictionary<string, string>>
+        new[] { "ssm-billing-access-key-id", "ssm-billing-secret-access-key" }.ToDictionary(id => id, IReadOnlyDictionary<string, string> (_) => new Dictionary<string, string>
         {
-            ["ssm-billing-access-key"] = new Dictionary<string, string>
-            {
-                ["endpoint_url"] = _ssm.BaseAddress.ToString(), ["access_key_id_name"] = "SSM_KEY_ID", ["secret_access_key_name"] = "SSM_SECRET",
-            },
-        },
+            ["endpoint_url"] = _ssm.BaseAddress.ToString(), ["access_key_id_name"] = "SSM_KEY_ID", ["secret_access_key_name"] = "SSM_SECRET",
+        }),
         new Dictionary<string, IReadOnlyDictionary<string, string>>());
 
     [Fact]
-    public async Task The_billing_key_rotates_to_done_with_the_pair_in_SSM_and_the_old_key_deleted_by_Velvet_identity()
+    public async Task The_billing_key_rotates_to_done_with_its_halves_in_two_SSM_parameters_and_the_old_key_deleted_by_Velvet_identity()
     {
         await using var h = await Harness.StartAsync((_, _) => Manifest(), o => o with { Env = "prod" });
         h.Secrets.Set(Cred, new AwsAccessKeyValue(_old.AccessKeyId, new SecretValue(_old.SecretAccessKey)).ToSecret());
@@ -77,15 +75,18 @@ public sealed class AwsBillingKeysEndToEndTests : IAsyncLifetime
         Assert.Equal(JobStatus.Done, done.Status);
         var fresh = Assert.Single(_iam.KeysOf(User));
         Assert.Equal((fresh.AccessKeyId, _old.AccessKeyId), (done.NewCredentialId, done.OldCredentialId));
-        using var held = JsonDocument.Parse(_ssm.Get(Parameter)!.Value);
-        Assert.Equal((1, fresh.AccessKeyId, fresh.Secret), (held.RootElement.GetProperty("Version").GetInt32(),
-            held.RootElement.GetProperty("AccessKeyId").GetString(), held.RootElement.GetProperty("SecretAccessKey").GetString()));
+        // Each parameter holds its half, and each row was validated against that half's fingerprint.
+        Assert.Equal((fresh.AccessKeyId, fresh.Secret), (_ssm.Get(IdParameter)!.Value, _ssm.Get(SecretParameter)!.Value));
+        var rows = (await h.RowsAsync(job.JobId)).ToDictionary(r => r.ConsumerId);
+        Assert.Equal((RowStatus.Succeeded, RowStatus.Succeeded), (rows["ssm-billing-access-key-id"].ValidateStatus, rows["ssm-billing-secret-access-key"].ValidateStatus));
+        Assert.Equal((new SecretValue(fresh.AccessKeyId).Fingerprint, new SecretValue(fresh.Secret).Fingerprint),
+            (rows["ssm-billing-access-key-id"].WrittenFingerprint, rows["ssm-billing-secret-access-key"].WrittenFingerprint));
         Assert.Null(_iam.Find(_old.AccessKeyId));
         var calls = _iam.Calls.ToList();
         Assert.Equal([("UpdateAccessKey", _operator.AccessKeyId), ("DeleteAccessKey", _operator.AccessKeyId)], calls.Where(c => c.Action is "UpdateAccessKey" or "DeleteAccessKey"));
         // STS refused the fresh key once (eventual consistency): the revoke was retried, then proven with the new key.
         Assert.Equal(2, calls.Count(c => c == ("GetCallerIdentity", fresh.AccessKeyId)));
         Assert.Contains(await h.EventsAsync(job.JobId), e => e.Detail == $"revoked {_old.AccessKeyId}");
-        await h.AssertNoCanaryAsync(job.JobId, _old.SecretAccessKey, fresh.Secret, _operator.SecretAccessKey, SsmSecret, _ssm.Get(Parameter)!.Value);
+        await h.AssertNoCanaryAsync(job.JobId, _old.SecretAccessKey, fresh.Secret, _operator.SecretAccessKey, SsmSecret);
     }
 }

@@ -145,7 +145,7 @@ public sealed partial class JobRunner
         var context = new ConsumerContext
         {
             JobId = job.JobId, CredentialName = job.CredentialName, ConsumerId = row.ConsumerId, Env = job.Env,
-            ExpectedFingerprint = job.NewValueFingerprint, Secrets = secrets,
+            ExpectedFingerprint = job.NewValueFingerprint, WrittenFingerprint = row.WrittenFingerprint, Secrets = secrets,
         };
         (Outcome Outcome, int Attempts) call;
         try

@@ -11,6 +11,11 @@ public sealed record ConsumerContext
     public required string Env { get; init; }
     /// <summary>SHA-256 fingerprint of the value the consumer should now hold (validation compares, never prints).</summary>
     public string? ExpectedFingerprint { get; init; }
+    /// <summary>
+    /// What this job's push to this consumer recorded (<see cref="Outcome.WrittenFingerprint"/>, else the engine's keyed
+    /// fingerprint), for a consumer that writes part of the value; null outside a job's rows.
+    /// </summary>
+    public string? WrittenFingerprint { get; init; }
     public required ISecretSource Secrets { get; init; }
 }
 

@@ -23,7 +23,7 @@ public sealed record Outcome
     public string? Message { get; init; }
     public int? HttpStatus { get; init; }
     public TimeSpan? RetryAfter { get; init; }
-    /// <summary>Keyed fingerprint of what a write-only consumer now holds.</summary>
+    /// <summary>Fingerprint of what the consumer now holds when it is not the value itself (a part of it); else the engine records a keyed fingerprint.</summary>
     public string? WrittenFingerprint { get; init; }
 
     public bool IsSuccess => Kind == OutcomeKind.Succeeded;
