@@ -3,8 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Velvet.Core.Secrets;
+using Velvet.Server.Tests.Support;
 using Velvet.Server.WebConsole;
 
 namespace Velvet.Server.Tests;
@@ -25,16 +27,16 @@ public sealed class ConsoleKeyRingTests
         await using var replicas = await ConsoleReplicas.StartAsync();
         var key = NewMasterKey();
         var a = await replicas.StartServerAsync(key);
-        var browser = new Browser();
+        var browser = new ConsoleBrowser();
         await SignedInAsync(browser, a, a);
-        var token = Browser.FormToken(await OkTextAsync(await browser.GetAsync(a, "/console/credentials")));
+        var token = ConsoleBrowser.FormToken(await OkTextAsync(await browser.GetAsync(a.GetTestClient(), "/console/credentials")));
 
         await replicas.StopAsync(a);
         var b = await replicas.StartServerAsync(key);
 
-        var page = await OkTextAsync(await browser.GetAsync(b, "/console/credentials"));
+        var page = await OkTextAsync(await browser.GetAsync(b.GetTestClient(), "/console/credentials"));
         Assert.Contains("alice", page, StringComparison.Ordinal);
-        var signOut = await browser.SendAsync(b, HttpMethod.Post, "/console/sign-out", csrfHeader: token);
+        var signOut = await browser.SendAsync(b.GetTestClient(), HttpMethod.Post, "/console/sign-out", csrfHeader: token);
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         Assert.Equal("/console/sign-in", signOut.Headers.Location?.OriginalString);
         Assert.DoesNotContain(replicas.ServerLogs.Lines, l => l.Contains("will not survive a restart", StringComparison.Ordinal));
@@ -47,16 +49,16 @@ public sealed class ConsoleKeyRingTests
         var key = NewMasterKey();
         var a = await replicas.StartServerAsync(key);
         var b = await replicas.StartServerAsync(key);
-        var browser = new Browser();
+        var browser = new ConsoleBrowser();
 
         // The sign-in form (and its anti-forgery cookie) from A, posted to B; the session cookie B mints opens A.
         await SignedInAsync(browser, a, b);
-        Assert.Contains("alice", await OkTextAsync(await browser.GetAsync(a, "/console/credentials")), StringComparison.Ordinal);
-        Assert.Contains("alice", await OkTextAsync(await browser.GetAsync(b, "/console/stuck")), StringComparison.Ordinal);
+        Assert.Contains("alice", await OkTextAsync(await browser.GetAsync(a.GetTestClient(), "/console/credentials")), StringComparison.Ordinal);
+        Assert.Contains("alice", await OkTextAsync(await browser.GetAsync(b.GetTestClient(), "/console/stuck")), StringComparison.Ordinal);
 
         // A POST carrying A's token, accepted by B.
-        var token = Browser.FormToken(await OkTextAsync(await browser.GetAsync(a, "/console/credentials")));
-        var signOut = await browser.SendAsync(b, HttpMethod.Post, "/console/sign-out", csrfHeader: token);
+        var token = ConsoleBrowser.FormToken(await OkTextAsync(await browser.GetAsync(a.GetTestClient(), "/console/credentials")));
+        var signOut = await browser.SendAsync(b.GetTestClient(), HttpMethod.Post, "/console/sign-out", csrfHeader: token);
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         Assert.Equal("/console/sign-in", signOut.Headers.Location?.OriginalString);
     }
@@ -66,14 +68,14 @@ public sealed class ConsoleKeyRingTests
     {
         await using var replicas = await ConsoleReplicas.StartAsync();
         var a = await replicas.StartServerAsync(masterKey: null);
-        var browser = new Browser();
+        var browser = new ConsoleBrowser();
         await SignedInAsync(browser, a, a);
-        var token = Browser.FormToken(await OkTextAsync(await browser.GetAsync(a, "/console/credentials")));
+        var token = ConsoleBrowser.FormToken(await OkTextAsync(await browser.GetAsync(a.GetTestClient(), "/console/credentials")));
         await replicas.StopAsync(a);
         var b = await replicas.StartServerAsync(masterKey: null);
 
-        AssertSentToSignIn(await browser.GetAsync(b, "/console/credentials"));
-        var post = await browser.SendAsync(b, HttpMethod.Post, "/console/sign-out", csrfHeader: token);
+        AssertSentToSignIn(await browser.GetAsync(b.GetTestClient(), "/console/credentials"));
+        var post = await browser.SendAsync(b.GetTestClient(), HttpMethod.Post, "/console/sign-out", csrfHeader: token);
         Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
         Assert.Contains("anti-forgery", await post.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
@@ -90,7 +92,7 @@ public sealed class ConsoleKeyRingTests
         await using var replicas = await ConsoleReplicas.StartAsync();
         var key = NewMasterKey();
         var a = await replicas.StartServerAsync(key);
-        await SignedInAsync(new Browser(), a, a);
+        await SignedInAsync(new ConsoleBrowser(), a, a);
 
         var rows = await RawRowsAsync(replicas);
         Assert.NotEmpty(rows);
@@ -127,14 +129,14 @@ public sealed class ConsoleKeyRingTests
     {
         await using var replicas = await ConsoleReplicas.StartAsync();
         var a = await replicas.StartServerAsync(NewMasterKey());
-        var browser = new Browser();
+        var browser = new ConsoleBrowser();
         await SignedInAsync(browser, a, a);
         await replicas.StopAsync(a);
 
         var b = await replicas.StartServerAsync(NewMasterKey());
-        AssertSentToSignIn(await browser.GetAsync(b, "/console/credentials"));
+        AssertSentToSignIn(await browser.GetAsync(b.GetTestClient(), "/console/credentials"));
         await SignedInAsync(browser, b, b);
-        Assert.Contains("alice", await OkTextAsync(await browser.GetAsync(b, "/console/credentials")), StringComparison.Ordinal);
+        Assert.Contains("alice", await OkTextAsync(await browser.GetAsync(b.GetTestClient(), "/console/credentials")), StringComparison.Ordinal);
 
         // The old key stays in the ring (rows are never changed) and is reported, by name and key id only.
         Assert.Equal(2, (await RawRowsAsync(replicas)).Count);
@@ -164,9 +166,9 @@ public sealed class ConsoleKeyRingTests
         Assert.ThrowsAny<CryptographicException>(() => seal.Open(Xml));
     }
 
-    private static async Task SignedInAsync(Browser browser, WebApplication formFrom, WebApplication postTo)
+    private static async Task SignedInAsync(ConsoleBrowser browser, WebApplication formFrom, WebApplication postTo)
     {
-        var signedIn = await browser.SignInAsync(formFrom, postTo);
+        var signedIn = await browser.SignInAsync(formFrom.GetTestClient(), postTo.GetTestClient(), "alice", ConsoleReplicas.Password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal("/console/credentials", signedIn.Headers.Location?.OriginalString);
         Assert.True(browser.Cookies.ContainsKey(ConsoleAuth.CookieName));
