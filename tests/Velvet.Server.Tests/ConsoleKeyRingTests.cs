@@ -84,6 +84,7 @@ public sealed class ConsoleKeyRingTests
         Assert.Equal(2, warnings.Count); // one per server start
         Assert.All(warnings, w => Assert.StartsWith("Warning ", w, StringComparison.Ordinal));
         Assert.All(warnings, w => Assert.Contains("no master key", w, StringComparison.Ordinal));
+        Assert.DoesNotContain(replicas.ServerLogs.Lines, l => l.Contains("No XML encryptor", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -23,12 +23,13 @@ internal static partial class ConsoleKeyRing
     public static void Add(IServiceCollection services, ServerServices s)
     {
         services.AddDataProtection().SetApplicationName(ApplicationName);
+        // Either repository below keeps key XML safe (sealed, or memory only): Data Protection's "no XML encryptor
+        // configured, key may be persisted to storage in unencrypted form" warning would be misleading.
+        services.AddLogging(b => b.AddFilter(typeof(XmlKeyManager).FullName, LogLevel.Error));
         if (s.MasterKey is { } box && s.Store is IKeyRingStore ring)
         {
             services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((o, logs) =>
                 o.XmlRepository = new StoreXmlRepository(ring, new KeyRingSeal(box), s.Time, logs.CreateLogger(LogCategory)));
-            // The repository seals every element itself: Data Protection's "no XML encryptor configured" warning is moot.
-            services.AddLogging(b => b.AddFilter(typeof(XmlKeyManager).FullName, LogLevel.Error));
             return;
         }
         // Without this, Data Protection would write unencrypted keys under $HOME/.aspnet when that folder exists.
