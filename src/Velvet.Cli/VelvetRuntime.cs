@@ -26,6 +26,8 @@ internal sealed class VelvetRuntime : IAsyncDisposable
     public required RotationService Service { get; init; }
     public required JobRunner Runner { get; init; }
     public required SecretMasker Masker { get; init; }
+    /// <summary>The master key: seals new values; `serve` also seals the console's key ring with it.</summary>
+    public required SecretBox Box { get; init; }
     /// <summary>Where current values and channel secrets come from (the vault consumer, else VELVET_SECRET_*): health probes and notifications authenticate with it.</summary>
     public required ISecretSource Secrets { get; init; }
     public required string Env { get; init; }
@@ -76,7 +78,7 @@ internal sealed class VelvetRuntime : IAsyncDisposable
         var runner = new JobRunner(service, bindings, secrets, box, masker, TimeProvider.System, loggerFactory.CreateLogger<JobRunner>());
         return new VelvetRuntime
         {
-            Manifest = manifest, Store = store, Service = service, Runner = runner, Masker = masker,
+            Manifest = manifest, Store = store, Service = service, Runner = runner, Masker = masker, Box = box,
             Env = appEnv, Actor = actor, LoggerFactory = loggerFactory, Registry = registry, Secrets = secrets,
         };
     }

@@ -42,6 +42,8 @@ public sealed record ServerServices
     public Velvet.Core.Notifications.NotificationDispatcher? Notifier { get; init; }
     /// <summary>Scheduled rotations: pass interval, pair gap (docs/operations.md).</summary>
     public Velvet.Core.Schedules.SchedulerOptions Schedules { get; init; } = new();
+    /// <summary>Seals the console's key ring in the store (sessions survive restarts, work on every replica); null = in memory.</summary>
+    public SecretBox? MasterKey { get; init; }
     /// <summary>Describes consumer targets for the inventory (the CLI passes the built-in kinds' formatter).</summary>
     public IConsumerTargets Targets { get; init; } = new KindOnlyTargets();
 }

@@ -87,6 +87,10 @@ public static class JobStoreFactory
     public static IScheduleStore Schedules(IJobStore store) => store as IScheduleStore
         ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store schedules; open the store with JobStoreFactory.Open", nameof(store));
 
+    /// <summary>The console's Data Protection key ring in a store <see cref="Open"/> returned (the same object, shared connection).</summary>
+    public static IKeyRingStore KeyRing(IJobStore store) => store as IKeyRingStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} does not store a key ring; open the store with JobStoreFactory.Open", nameof(store));
+
     private static bool LooksLikeConnectionString(string s) =>
         s.Contains('=', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal);
 

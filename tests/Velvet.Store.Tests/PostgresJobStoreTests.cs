@@ -76,6 +76,26 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
     }
 
     [Fact]
+    public async Task App_role_can_append_and_read_the_key_ring_but_not_change_or_delete_it()
+    {
+        var store = await IsolatedStoreAsync();
+        var added = await JobStoreFactory.KeyRing(store).AddKeyRingElementAsync(
+            new KeyRingElement { FriendlyName = "key-1", SealedElement = "v1.sealed", CreatedAt = TestData.T0 }, Ct);
+        var app = new NpgsqlConnectionStringBuilder(pg.AppConnectionString) { SearchPath = _isolatedSchemas[^1] }.ConnectionString;
+        await using var conn = new NpgsqlConnection(app);
+        await conn.OpenAsync(Ct);
+        foreach (var sql in new[] { "UPDATE key_ring SET sealed_element = 'x'", "DELETE FROM key_ring", "TRUNCATE key_ring" })
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            var ex = await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteNonQueryAsync(Ct));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState); // 42501
+        }
+        // Another replica (its own store object, same database) sees the element as written.
+        await using var other = new PostgresJobStore(app);
+        Assert.Equal([added], await other.ListKeyRingElementsAsync(Ct));
+    }
+
+    [Fact]
     public async Task App_role_can_append_and_read_events_but_not_change_or_delete_them()
     {
         var store = await StoreAsync();
@@ -119,7 +139,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
         await using var conn = new NpgsqlConnection(pg.OwnerConnectionString);
         await conn.OpenAsync(Ct);
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM velvet_schema_migrations", conn);
-        Assert.Equal(9L, await cmd.ExecuteScalarAsync(Ct));
+        Assert.Equal(10L, await cmd.ExecuteScalarAsync(Ct));
     }
 
     [Fact]
@@ -191,7 +211,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
         {
             await using (var store = new PostgresJobStore(owner))
             {
-                Assert.Equal(["0001_initial.sql", "0002_app_grants.sql", "0003_service_tokens.sql", "0004_subscribers.sql", "0005_written_at.sql", "0006_console_users.sql", "0007_notifications.sql", "0008_schedule_slots.sql", "0009_lifecycle.sql"], await store.ApplyMigrationsAsync(Ct));
+                Assert.Equal(["0001_initial.sql", "0002_app_grants.sql", "0003_service_tokens.sql", "0004_subscribers.sql", "0005_written_at.sql", "0006_console_users.sql", "0007_notifications.sql", "0008_schedule_slots.sql", "0009_lifecycle.sql", "0010_key_ring.sql"], await store.ApplyMigrationsAsync(Ct));
                 Assert.Empty(await store.ApplyMigrationsAsync(Ct));
                 Assert.True(await store.MayMigrateAsync(Ct));
             }

@@ -31,7 +31,7 @@ public sealed class SqliteJobStoreTests : JobStoreContract
         cmd.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await cmd.ExecuteScalarAsync(Ct));
         cmd.CommandText = "SELECT count(*) FROM velvet_schema_migrations";
-        Assert.Equal(8L, await cmd.ExecuteScalarAsync(Ct));
+        Assert.Equal(9L, await cmd.ExecuteScalarAsync(Ct));
     }
 
     [Fact]
@@ -65,6 +65,22 @@ public sealed class SqliteJobStoreTests : JobStoreContract
     }
 
     [Fact]
+    public async Task Key_ring_rows_cannot_be_changed_or_deleted_and_a_second_instance_reads_them()
+    {
+        var store = (SqliteJobStore)await IsolatedStoreAsync();
+        var added = await store.AddKeyRingElementAsync(new Velvet.Core.Ports.KeyRingElement { FriendlyName = "key-1", SealedElement = "v1.sealed", CreatedAt = TestData.T0 }, Ct);
+        await using var conn = new SqliteConnection($"Data Source={store.DatabasePath}");
+        await conn.OpenAsync(Ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "UPDATE key_ring SET sealed_element = 'x'";
+        Assert.Contains("append-only", (await Assert.ThrowsAsync<SqliteException>(() => cmd.ExecuteNonQueryAsync(Ct))).Message, StringComparison.Ordinal);
+        cmd.CommandText = "DELETE FROM key_ring";
+        Assert.Contains("append-only", (await Assert.ThrowsAsync<SqliteException>(() => cmd.ExecuteNonQueryAsync(Ct))).Message, StringComparison.Ordinal);
+        await using var other = new SqliteJobStore(store.DatabasePath);
+        Assert.Equal([added], await other.ListKeyRingElementsAsync(Ct));
+    }
+
+    [Fact]
     public async Task Two_store_instances_on_one_file_seed_subscribers_once()
     {
         var a = (SqliteJobStore)await IsolatedStoreAsync();
@@ -95,7 +111,7 @@ public sealed class SqliteJobStoreTests : JobStoreContract
     public async Task First_migration_reports_every_script_by_file_name()
     {
         await using var store = new SqliteJobStore(Path.Combine(_dir, "fresh.db"));
-        Assert.Equal(["0001_initial.sql", "0002_service_tokens.sql", "0003_subscribers.sql", "0004_written_at.sql", "0005_console_users.sql", "0006_notifications.sql", "0007_schedule_slots.sql", "0008_lifecycle.sql"], await store.ApplyMigrationsAsync(Ct));
+        Assert.Equal(["0001_initial.sql", "0002_service_tokens.sql", "0003_subscribers.sql", "0004_written_at.sql", "0005_console_users.sql", "0006_notifications.sql", "0007_schedule_slots.sql", "0008_lifecycle.sql", "0009_key_ring.sql"], await store.ApplyMigrationsAsync(Ct));
         Assert.Empty(await store.ApplyMigrationsAsync(Ct));
     }
 }

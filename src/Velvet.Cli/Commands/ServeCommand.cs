@@ -28,7 +28,7 @@ internal static class ServeCommand
             {
                 Manifest = rt.Manifest, Store = rt.Store, Tokens = tokens, Service = rt.Service, Runner = rt.Runner,
                 Masker = rt.Masker, Env = rt.Env, RotationEnabled = enabled, Registry = rt.Registry, Notifier = NotificationsSetup.Dispatcher(rt),
-                Targets = new Velvet.Vendors.ConsumerTargets(),
+                Targets = new Velvet.Vendors.ConsumerTargets(), MasterKey = rt.Box,
                 RotationDisabledReason = enabled ? null : $"rotation is switched off on this instance ({flagName}={flag}): use the vendor's manual procedure",
             };
             await using var app = VelvetServer.Build(services, listen.Split(';', StringSplitOptions.RemoveEmptyEntries));

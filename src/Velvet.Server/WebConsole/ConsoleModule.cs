@@ -16,6 +16,7 @@ public static class ConsoleModule
     public static void AddVelvetConsole(this IServiceCollection services, ServerServices s)
     {
         ConsoleAuth.Add(services);
+        ConsoleKeyRing.Add(services, s);
         services.AddAntiforgery(o =>
         {
             o.HeaderName = ConsoleGuard.CsrfHeader;
