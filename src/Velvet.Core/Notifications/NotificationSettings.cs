@@ -3,6 +3,9 @@ namespace Velvet.Core.Notifications;
 /// <summary>The manifest's <c>notifications:</c> section: where messages go and how hard to try.</summary>
 public sealed record NotificationSettings
 {
+    // Declared before None: static fields initialise in order, and None reads them.
+    public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(30);
+    public static readonly TimeSpan DefaultFailedRetention = TimeSpan.FromDays(90);
     public static readonly NotificationSettings None = new() { Channels = [] };
 
     public required IReadOnlyList<ChannelSpec> Channels { get; init; }
@@ -14,9 +17,6 @@ public sealed record NotificationSettings
     public TimeSpan FailedRetention { get; init; } = DefaultFailedRetention;
     /// <summary>The periodic credential health watch (<c>health: { interval: 6h }</c>); null = off.</summary>
     public TimeSpan? HealthWatchInterval { get; init; }
-
-    public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(30);
-    public static readonly TimeSpan DefaultFailedRetention = TimeSpan.FromDays(90);
 
     public ChannelSpec? Find(string name) => Channels.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 }
