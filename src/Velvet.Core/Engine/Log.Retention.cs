@@ -16,6 +16,7 @@ internal static partial class Log
     [LoggerMessage(1121, LogLevel.Information, "health watch env={Env} slot={Slot}: probed {Credentials} credential(s), {Stale} newly stale or partial, {Recovered} recovered")]
     public static partial void HealthWatchProbed(ILogger logger, string env, string slot, int credentials, int stale, int recovered);
 
-    [LoggerMessage(1122, LogLevel.Warning, "health watch pass failed ({ExceptionType}): {Error}; trying again next interval")]
-    public static partial void HealthWatchFailed(ILogger logger, string exceptionType, string error);
+    // The type only: a vendor exception's message is not Velvet's and could carry anything.
+    [LoggerMessage(1122, LogLevel.Warning, "health watch pass failed ({ExceptionType}); trying again next interval")]
+    public static partial void HealthWatchFailed(ILogger logger, string exceptionType);
 }
