@@ -62,6 +62,7 @@ public static class VelvetServer
         if (services.RunWorker) builder.Services.AddHostedService<PlanWorkerService>();
         if (services.RunWorker && services.Notifier is not null) builder.Services.AddHostedService<NotificationService>();
         if (services.RunWorker) builder.Services.AddHostedService<SchedulerService>();
+        if (services.RunWorker) builder.Services.AddHostedService<HealthWatchService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

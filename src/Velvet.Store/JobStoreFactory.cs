@@ -79,6 +79,9 @@ public static class JobStoreFactory
     /// <summary>The notification outbox of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
     public static INotificationStore Notifications(IJobStore store) => store as INotificationStore
         ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} has no notification outbox; open the store with JobStoreFactory.Open", nameof(store));
+    /// <summary>Retention of the notification outbox of a store <see cref="Open"/> returned (the same object).</summary>
+    public static INotificationRetentionStore NotificationRetention(IJobStore store) => store as INotificationRetentionStore
+        ?? throw new ArgumentException($"{store?.GetType().Name ?? "null"} has no notification outbox; open the store with JobStoreFactory.Open", nameof(store));
     /// <summary>The console-account side of a store <see cref="Open"/> returned (the same object, shared connection).</summary>
     /// <exception cref="ArgumentException">The store is not one of Velvet's.</exception>
     public static IConsoleUserStore ConsoleUsers(IJobStore store) => store as IConsoleUserStore

@@ -46,6 +46,25 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
     }
 
     [Fact]
+    public async Task Purging_the_outbox_as_the_runtime_role_alone_is_refused_with_the_fix_and_the_owner_may()
+    {
+        var store = await IsolatedStoreAsync();
+        var outbox = JobStoreFactory.Notifications(store);
+        Assert.True(await outbox.EnqueueNotificationAsync(Velvet.Core.Notifications.SystemNotifications.ScheduleReminder("RETAIN_APP", "prod", "slot", null, TestData.T0), Ct));
+        await outbox.FanOutAsync(Assert.Single(await outbox.PendingFanOutAsync(10, Ct)).Id, [], TestData.T0, Ct);
+        var cutoffs = new RetentionCutoffs(TestData.T0.AddDays(1), TestData.T0.AddDays(1));
+        var app = new NpgsqlConnectionStringBuilder(pg.AppConnectionString) { SearchPath = _isolatedSchemas[^1] };
+        await using var appOnly = new PostgresJobStore(app.ConnectionString);
+
+        Assert.Equal(new NotificationPurgeCount(1, 0, 0), await appOnly.CountPurgeableNotificationsAsync(cutoffs, Ct)); // a dry run only reads
+        var refused = await Assert.ThrowsAsync<NotificationPurgeRefusedException>(() => appOnly.PurgeNotificationsAsync(cutoffs, 10, Ct));
+        Assert.Contains("velvet notifications purge --owner-url", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Password!, refused.Message, StringComparison.Ordinal);
+        // The store opened with the owner's connection (as the tests' stores are) may.
+        Assert.Equal(new NotificationPurgeCount(1, 0, 0), await JobStoreFactory.NotificationRetention(store).PurgeNotificationsAsync(cutoffs, 10, Ct));
+    }
+
+    [Fact]
     public async Task App_role_can_append_and_read_system_events_but_not_change_or_delete_them()
     {
         var store = await IsolatedStoreAsync();

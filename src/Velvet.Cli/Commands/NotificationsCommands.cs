@@ -7,7 +7,7 @@ using Velvet.Core.Ports;
 
 namespace Velvet.Cli.Commands;
 
-/// <summary>`velvet notifications status|test`: is every channel delivering, and does a channel work at all.</summary>
+/// <summary>`velvet notifications status|test|purge`: is every channel delivering, and does a channel work at all.</summary>
 internal static class NotificationsCommands
 {
     public static Command Build(CliIO io)
@@ -65,7 +65,10 @@ internal static class NotificationsCommands
             io.Out.WriteLine(rt.Masker.Scrub($"sent a test message to {name} ({channel.Spec.Kind}): {outcome.Message}"));
             return ExitCodes.Ok;
         }));
-        return new Command("notifications", "Notification channels: delivery status and test messages (docs/notifications.md)") { status, test };
+        return new Command("notifications", "Notification channels: delivery status, test messages, purge of old ones (docs/notifications.md)")
+        {
+            status, test, NotificationsPurgeCommand.Build(io),
+        };
     }
 
     private sealed record StatusRow(string Channel, string Kind, string Events, string State, int Queued, int Dead, int Sent,

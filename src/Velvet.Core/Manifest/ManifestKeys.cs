@@ -8,7 +8,10 @@ public static class ManifestKeys
 {
     public static readonly IReadOnlyList<string> Root = ["version", "credentials", "consumers", "notifications"];
 
-    public static readonly IReadOnlyList<string> Notifications = ["channels", "max_attempts"];
+    public static readonly IReadOnlyList<string> Notifications = ["channels", "max_attempts", "retention", "failed_retention", "health"];
+
+    /// <summary>notifications.health: the periodic credential health watch.</summary>
+    public static readonly IReadOnlyList<string> HealthWatch = ["interval"];
 
     /// <summary>Keys every channel has; each kind adds its own (<see cref="Notifications.ChannelKinds"/>).</summary>
     public static readonly IReadOnlyList<string> Channel = ["name", "kind", "events"];

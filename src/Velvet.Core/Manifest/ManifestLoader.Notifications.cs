@@ -20,7 +20,34 @@ public static partial class ManifestLoader
             else
                 channels.Add(channel);
         }
-        return new NotificationSettings { Channels = channels, MaxAttempts = maxAttempts ?? 8 };
+        return new NotificationSettings
+        {
+            Channels = channels, MaxAttempts = maxAttempts ?? 8,
+            Retention = Span(section, "retention", TimeSpan.FromHours(1), "30d", errors) ?? NotificationSettings.DefaultRetention,
+            FailedRetention = Span(section, "failed_retention", TimeSpan.FromHours(1), "90d", errors) ?? NotificationSettings.DefaultFailedRetention,
+            HealthWatchInterval = section.Map("health", "notifications: health", ManifestKeys.HealthWatch, "{ interval: 6h }") is { } health
+                ? Span(health, "interval", HealthWatchMinInterval, "6h", errors) ?? (health.Has("interval") ? null : MissingInterval(health, errors))
+                : null,
+        };
+    }
+
+    /// <summary>The health watch probes every vendor: more often than this would spend their API quota for nothing.</summary>
+    public static readonly TimeSpan HealthWatchMinInterval = TimeSpan.FromMinutes(5);
+
+    private static TimeSpan? MissingInterval(YamlMap health, ManifestErrorSink errors)
+    {
+        errors.At(health.Node, "notifications: health: missing required key interval", "write health: { interval: 6h }, or remove health: to turn the watch off");
+        return null;
+    }
+
+    /// <summary>A duration setting (<c>30d</c>, <c>6h</c>) of at least <paramref name="min"/>; null when absent or reported.</summary>
+    private static TimeSpan? Span(YamlMap map, string key, TimeSpan min, string example, ManifestErrorSink errors)
+    {
+        if (map.Text(key) is not { } text) return null;
+        if (DurationText.TryParse(text.Value, out var span) && span >= min) return span;
+        errors.At(text.Start, $"{map.Where}: {key} \"{text.Value}\" is not a duration of at least {DurationText.Format(min)}",
+            $"write {key}: {example} ({DurationText.Expected})");
+        return null;
     }
 
     private static ChannelSpec? ReadChannel(YamlMappingNode node, int number, ManifestErrorSink errors)

@@ -24,11 +24,15 @@ public static class NotificationKinds
     public const string ScheduleReminder = "schedule_reminder";
     /// <summary>A staged plan is blocked (a red healthcheck during soak, or a stage job that did not end done): the next env waits.</summary>
     public const string PlanBlocked = "plan_blocked";
+    /// <summary>The health watch found a credential STALE or PARTIAL that was VALID (or not yet seen): once per change.</summary>
+    public const string HealthStale = "health_stale";
+    /// <summary>The health watch found a STALE or PARTIAL credential VALID again.</summary>
+    public const string HealthRecovered = "health_recovered";
     /// <summary>`velvet notifications test CHANNEL`: never enqueued from a job.</summary>
     public const string Test = "test";
 
     /// <summary>The kinds a channel's <c>events:</c> filter may name.</summary>
-    public static readonly IReadOnlyList<string> Filterable = [Done, Aborted, RevLeaked, VerifyFailed, Stuck, ScheduleDue, ScheduleReminder, PlanBlocked];
+    public static readonly IReadOnlyList<string> Filterable = [Done, Aborted, RevLeaked, VerifyFailed, Stuck, ScheduleDue, ScheduleReminder, PlanBlocked, HealthStale, HealthRecovered];
 
     /// <summary>The event a job now in <paramref name="status"/> raises, or null when the status is not notified.</summary>
     public static string? ForStatus(JobStatus status) => status switch

@@ -50,7 +50,7 @@ public sealed record NotificationMessage
         return new NotificationMessage
         {
             Event = e.Kind,
-            Severity = NotificationKinds.IsSev1(e.Kind) ? "sev1" : e.Kind is NotificationKinds.Done or NotificationKinds.ScheduleDue or NotificationKinds.ScheduleReminder ? "info" : "warning",
+            Severity = NotificationKinds.IsSev1(e.Kind) ? "sev1" : e.Kind is NotificationKinds.Done or NotificationKinds.ScheduleDue or NotificationKinds.ScheduleReminder or NotificationKinds.HealthRecovered ? "info" : "warning",
             Title = masker.Scrub(title),
             Text = masker.Scrub(text),
             JobId = e.JobId,
@@ -96,6 +96,11 @@ public sealed record NotificationMessage
                 $"{where}: {e.CredentialName} is manual_only and its schedule's {e.Reason ?? "slot"} is due. Rotate it by its runbook; Velvet starts no job for it."),
             NotificationKinds.PlanBlocked => ($"{e.CredentialName}: staged plan blocked in {e.Env}",
                 $"{where}: {e.Reason ?? "the plan is blocked"}. The next env waits; the plan does not unblock by itself."),
+            NotificationKinds.HealthStale => ($"{e.CredentialName}: health {e.Status.ToUpperInvariant()}",
+                $"{where}: the health watch found {e.CredentialName} {e.Status.ToUpperInvariant()}: {e.Reason ?? "no reason given"}. " +
+                "Check it with `velvet health`, then rotate or fix it before its consumers fail. Sent once; not repeated while it stays so."),
+            NotificationKinds.HealthRecovered => ($"{e.CredentialName}: health VALID again",
+                $"{where}: the health watch found {e.CredentialName} VALID again: {e.Reason ?? "ok"}."),
             _ => ($"{e.CredentialName}: {e.Kind}", $"{where}: {e.Status}."),
         };
     }

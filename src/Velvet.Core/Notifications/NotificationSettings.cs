@@ -3,11 +3,20 @@ namespace Velvet.Core.Notifications;
 /// <summary>The manifest's <c>notifications:</c> section: where messages go and how hard to try.</summary>
 public sealed record NotificationSettings
 {
+    // Declared before None: static fields initialise in order, and None reads them.
+    public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(30);
+    public static readonly TimeSpan DefaultFailedRetention = TimeSpan.FromDays(90);
     public static readonly NotificationSettings None = new() { Channels = [] };
 
     public required IReadOnlyList<ChannelSpec> Channels { get; init; }
     /// <summary>Attempts per message before it is dead.</summary>
     public int MaxAttempts { get; init; } = 8;
+    /// <summary>How long a notification whose every delivery was sent is kept before the hourly purge removes it.</summary>
+    public TimeSpan Retention { get; init; } = DefaultRetention;
+    /// <summary>How long a notification with a dead (failed for good) delivery is kept, so an operator can still see it.</summary>
+    public TimeSpan FailedRetention { get; init; } = DefaultFailedRetention;
+    /// <summary>The periodic credential health watch (<c>health: { interval: 6h }</c>); null = off.</summary>
+    public TimeSpan? HealthWatchInterval { get; init; }
 
     public ChannelSpec? Find(string name) => Channels.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 }

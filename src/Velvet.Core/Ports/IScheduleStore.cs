@@ -7,6 +7,8 @@ public enum SlotKind
     Job = 0,
     /// <summary>A reminder for a manual_only credential (no job).</summary>
     Reminder = 1,
+    /// <summary>One interval of the credential health watch (no job; token name <c>velvet.health</c>).</summary>
+    Health = 2,
 }
 
 /// <summary>

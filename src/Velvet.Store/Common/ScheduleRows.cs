@@ -9,9 +9,9 @@ internal static class ScheduleRows
 
     public const string Key = "token_name = {0} AND env = {1} AND slot_key = {2}";
 
-    public static string KindName(SlotKind kind) => kind == SlotKind.Reminder ? "reminder" : "job";
+    public static string KindName(SlotKind kind) => kind switch { SlotKind.Reminder => "reminder", SlotKind.Health => "health", _ => "job" };
 
-    public static SlotKind ParseKind(string text) => text == "reminder" ? SlotKind.Reminder : SlotKind.Job;
+    public static SlotKind ParseKind(string text) => text switch { "reminder" => SlotKind.Reminder, "health" => SlotKind.Health, _ => SlotKind.Job };
 
     /// <summary>A malformed slot is a caller bug (the scheduler builds them), so it throws.</summary>
     public static void Valid(ScheduleSlot slot, SystemEvent audit)
