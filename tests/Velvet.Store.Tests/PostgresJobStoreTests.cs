@@ -46,7 +46,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
     }
 
     [Fact]
-    public async Task Purging_the_outbox_as_the_runtime_role_alone_is_refused_with_the_fix_and_the_owner_may()
+    public async Task The_runtime_role_alone_purges_the_outbox_since_0011()
     {
         var store = await IsolatedStoreAsync();
         var outbox = JobStoreFactory.Notifications(store);
@@ -57,11 +57,9 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
         await using var appOnly = new PostgresJobStore(app.ConnectionString);
 
         Assert.Equal(new NotificationPurgeCount(1, 0, 0), await appOnly.CountPurgeableNotificationsAsync(cutoffs, Ct)); // a dry run only reads
-        var refused = await Assert.ThrowsAsync<NotificationPurgeRefusedException>(() => appOnly.PurgeNotificationsAsync(cutoffs, 10, Ct));
-        Assert.Contains("velvet notifications purge --owner-url", refused.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(app.Password!, refused.Message, StringComparison.Ordinal);
-        // The store opened with the owner's connection (as the tests' stores are) may.
-        Assert.Equal(new NotificationPurgeCount(1, 0, 0), await JobStoreFactory.NotificationRetention(store).PurgeNotificationsAsync(cutoffs, 10, Ct));
+        // `velvet serve` runs as the runtime role: 0011 grants it DELETE on the two outbox tables, so its hourly purge works.
+        Assert.Equal(new NotificationPurgeCount(1, 0, 0), await appOnly.PurgeNotificationsAsync(cutoffs, 10, Ct));
+        Assert.Equal(NotificationPurgeCount.Zero, await appOnly.CountPurgeableNotificationsAsync(cutoffs, Ct));
     }
 
     [Fact]
@@ -158,7 +156,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
         await using var conn = new NpgsqlConnection(pg.OwnerConnectionString);
         await conn.OpenAsync(Ct);
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM velvet_schema_migrations", conn);
-        Assert.Equal(10L, await cmd.ExecuteScalarAsync(Ct));
+        Assert.Equal(11L, await cmd.ExecuteScalarAsync(Ct));
     }
 
     [Fact]
@@ -230,7 +228,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg) : JobStoreContract
         {
             await using (var store = new PostgresJobStore(owner))
             {
-                Assert.Equal(["0001_initial.sql", "0002_app_grants.sql", "0003_service_tokens.sql", "0004_subscribers.sql", "0005_written_at.sql", "0006_console_users.sql", "0007_notifications.sql", "0008_schedule_slots.sql", "0009_lifecycle.sql", "0010_key_ring.sql"], await store.ApplyMigrationsAsync(Ct));
+                Assert.Equal(["0001_initial.sql", "0002_app_grants.sql", "0003_service_tokens.sql", "0004_subscribers.sql", "0005_written_at.sql", "0006_console_users.sql", "0007_notifications.sql", "0008_schedule_slots.sql", "0009_lifecycle.sql", "0010_key_ring.sql", "0011_outbox_retention.sql"], await store.ApplyMigrationsAsync(Ct));
                 Assert.Empty(await store.ApplyMigrationsAsync(Ct));
                 Assert.True(await store.MayMigrateAsync(Ct));
             }

@@ -31,7 +31,7 @@ public sealed class SqliteJobStoreTests : JobStoreContract
         cmd.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await cmd.ExecuteScalarAsync(Ct));
         cmd.CommandText = "SELECT count(*) FROM velvet_schema_migrations";
-        Assert.Equal(9L, await cmd.ExecuteScalarAsync(Ct));
+        Assert.Equal(10L, await cmd.ExecuteScalarAsync(Ct));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class SqliteJobStoreTests : JobStoreContract
     public async Task First_migration_reports_every_script_by_file_name()
     {
         await using var store = new SqliteJobStore(Path.Combine(_dir, "fresh.db"));
-        Assert.Equal(["0001_initial.sql", "0002_service_tokens.sql", "0003_subscribers.sql", "0004_written_at.sql", "0005_console_users.sql", "0006_notifications.sql", "0007_schedule_slots.sql", "0008_lifecycle.sql", "0009_key_ring.sql"], await store.ApplyMigrationsAsync(Ct));
+        Assert.Equal(["0001_initial.sql", "0002_service_tokens.sql", "0003_subscribers.sql", "0004_written_at.sql", "0005_console_users.sql", "0006_notifications.sql", "0007_schedule_slots.sql", "0008_lifecycle.sql", "0009_key_ring.sql", "0010_outbox_retention.sql"], await store.ApplyMigrationsAsync(Ct));
         Assert.Empty(await store.ApplyMigrationsAsync(Ct));
     }
 }

@@ -59,7 +59,7 @@ public sealed partial class PostgresJobStore : INotificationRetentionStore
             {
                 throw new NotificationPurgeRefusedException(
                     $"PostgreSQL refused to delete notification rows ({ex.SqlState}: {ex.MessageText}): the runtime role is granted no DELETE on the outbox; " +
-                    "purge with the owner's connection: velvet notifications purge --owner-url URL (or VELVET_MIGRATION_URL)", ex);
+                    "apply the migrations (velvet migrate: 0011 grants it), or purge with the owner's connection: velvet notifications purge --owner-url URL", ex);
             }
         }, ct);
     }
