@@ -38,7 +38,7 @@ public sealed class CanaryTests(BrowserFixture browser)
         await page.ExpectStatusAsync("done");
         html.Add(await page.ContentAsync());
         var jobUrl = $"/tokens/{Harness.Cred}/rotations/{page.JobId()}";
-        var stream = await (await page.APIRequest.GetAsync(jobUrl + "/stream")).TextAsync();
+        var stream = await (await page.APIRequest.GetAsync(jobUrl + "/stream", new() { Timeout = 15_000 })).TextAsync().WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
         Assert.Contains("\"to_status\":\"done\"", stream, StringComparison.Ordinal);
 
         foreach (var path in new[] { $"/console/credentials/{Harness.Cred}", "/console/credentials", "/console/stuck" })

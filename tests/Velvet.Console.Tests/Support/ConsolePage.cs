@@ -66,8 +66,11 @@ public sealed class ConsolePage : IAsyncDisposable
         var bodies = new List<string>();
         foreach (var r in all)
         {
-            try { bodies.Add(r.Url + "\n" + await r.TextAsync()); }
+            // A request the page cancelled by navigating away never finishes, and Playwright's body read waits for it
+            // with no limit of its own: bound it (such a body never reached the page either).
+            try { bodies.Add(r.Url + "\n" + await r.TextAsync().WaitAsync(TimeSpan.FromSeconds(5))); }
             catch (PlaywrightException) { } // redirects have no body
+            catch (TimeoutException) { }
         }
         return bodies;
     }
